@@ -1,0 +1,177 @@
+"""Structured configs for Hydra, and the checks that run before any work.
+
+Each config group has a typed schema here. Hydra's ConfigStore holds the
+schemas, so ``trainer.epochs=abc`` fails while Hydra composes the config, and
+``check`` rejects values of the right type but outside their range. The
+``activation`` group is generated from the activation registry: every
+registered activation is an option, with its hyperparameters as typed fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from actlab import activations, data, models
+from actlab.training import (
+    OptimizerConfig,
+    TrainerConfig,
+    check_optimizer,
+    check_trainer,
+)
+
+MODELS = ("mlp",)
+
+
+class ConfigError(ValueError):
+    """A config value is invalid; the message names it and what is allowed."""
+
+
+@dataclasses.dataclass
+class MLPConfig:
+    """Settings of the MLP.
+
+    Attributes:
+      name: ``"mlp"``.
+      hidden_sizes: width of each hidden layer, each >= 1; at least one layer.
+      kernel_init: ``"auto"`` picks the initialiser suited to the activation
+        (He for ReLU-like, Glorot for tanh- and sigmoid-like); or one of
+        ``actlab.models.INITIALIZERS``.
+    """
+
+    name: str = "mlp"
+    hidden_sizes: list[int] = dataclasses.field(default_factory=lambda: [256, 256])
+    kernel_init: str = "auto"
+
+
+@dataclasses.dataclass
+class DataConfig:
+    """Which data set, and where TFDS keeps its prepared files.
+
+    Attributes:
+      name: one of ``actlab.data.available()``.
+      data_dir: TFDS data directory; None means TFDS's default
+        (``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``).
+    """
+
+    name: str = "digits"
+    data_dir: str | None = None
+
+
+@dataclasses.dataclass
+class Config:
+    """The whole run.
+
+    Attributes:
+      activation: the hidden activation: ``name`` plus its hyperparameters.
+      model: the network; its fields depend on ``model.name``.
+      data: the data set.
+      optimizer: the optax optimiser.
+      trainer: epochs and batch sizes.
+      seed: seed of the first replica, >= 0.
+      num_seeds: replicas trained side by side with seeds ``seed``,
+        ``seed + 1``, ..., ``seed + num_seeds - 1``; >= 1.
+      compilation_cache_dir: JAX's persistent compilation cache; an empty
+        string disables it.
+    """
+
+    activation: Any = MISSING
+    model: Any = MISSING
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    optimizer: OptimizerConfig = dataclasses.field(default_factory=OptimizerConfig)
+    trainer: TrainerConfig = dataclasses.field(default_factory=TrainerConfig)
+    seed: int = 0
+    num_seeds: int = 1
+    compilation_cache_dir: str = "~/.cache/actlab/jax"
+
+
+def _activation_schema(name: str) -> type:
+    """Make a dataclass with ``name`` and the typed hyperparameters of ``name``."""
+    spec = activations.spec(name)
+    fields: list[tuple[str, type, Any]] = [
+        ("name", str, dataclasses.field(default=name))
+    ]
+    for hp in spec.hyperparameters:
+        fields.append(
+            (hp.name, type(hp.default), dataclasses.field(default=hp.default))
+        )
+    class_name = "".join(part.title() for part in name.split("_")) + "Activation"
+    return dataclasses.make_dataclass(class_name, fields)
+
+
+def register_configs() -> None:
+    """Store every schema and activation option in Hydra's ConfigStore."""
+    store = ConfigStore.instance()
+    store.store(name="actlab_config", node=Config)
+    store.store(group="model", name="mlp_schema", node=MLPConfig)
+    for name in activations.available():
+        store.store(group="activation", name=name, node=_activation_schema(name))
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+def _check_activation(cfg: DictConfig) -> dict[str, Any]:
+    values = OmegaConf.to_container(cfg, resolve=True)
+    name = values.pop("name")
+    try:
+        return activations.validate(name, values)
+    except ValueError as error:
+        detail = str(error).removeprefix(f"{name}: ")
+        raise ConfigError(f"activation={name}: {detail}") from None
+
+
+def _check_model(cfg: DictConfig) -> None:
+    _require(
+        cfg.name in MODELS,
+        f"model.name={cfg.name!r} is invalid; available: {', '.join(MODELS)}",
+    )
+    sizes = list(cfg.hidden_sizes)
+    _require(
+        len(sizes) >= 1 and all(size >= 1 for size in sizes),
+        f"model.hidden_sizes={sizes} is invalid; give one or more layer widths, "
+        "each >= 1, for example model.hidden_sizes=[256,256]",
+    )
+    allowed = ("auto", *models.INITIALIZERS)
+    _require(
+        cfg.kernel_init in allowed,
+        f"model.kernel_init={cfg.kernel_init!r} is invalid; available: "
+        f"{', '.join(allowed)}",
+    )
+
+
+def check(cfg: DictConfig) -> None:
+    """Raise ConfigError for the first invalid value in a composed config.
+
+    Hydra has already checked the types; this checks names and ranges.
+    """
+    _check_activation(cfg.activation)
+    _check_model(cfg.model)
+    try:
+        data.spec(cfg.data.name)
+    except ValueError as error:
+        raise ConfigError(f"data.name: {error}") from None
+    try:
+        check_optimizer(OmegaConf.to_object(cfg.optimizer))
+        check_trainer(OmegaConf.to_object(cfg.trainer))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    _require(cfg.seed >= 0, f"seed={cfg.seed} is invalid; it must be >= 0")
+    _require(
+        cfg.num_seeds >= 1, f"num_seeds={cfg.num_seeds} is invalid; it must be >= 1"
+    )
+
+
+def activation_hyperparameters(cfg: DictConfig) -> dict[str, Any]:
+    """Return the checked hyperparameters of ``cfg.activation``, without name."""
+    return _check_activation(cfg.activation)
+
+
+def expand_path(path: str) -> str:
+    return os.path.abspath(os.path.expanduser(path))
