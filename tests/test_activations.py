@@ -175,9 +175,9 @@ def _reference_vjp(reference: Reference, x, cotangent, hyperparameters):
 def _grid(dtype) -> np.ndarray:
     """Return edge and ordinary points, as an array of shape [points, 3].
 
-    Column 0 holds 0, +-tiny, +-1, +-100, +-1000, +-1e30, +-max and more;
-    columns 1 and 2 hold 0.5 and -1.5, so that a function of the whole last
-    axis (softmax) sees every grid point beside ordinary values.
+    Column 0 contains 0, +-tiny, +-1, +-100, +-1000, +-1e30, +-max and more.
+    Columns 1 and 2 contain 0.5 and -1.5, so that a function of the whole last
+    axis (softmax) receives every grid point beside ordinary values.
     """
     info = np.finfo(dtype)
     magnitudes = [info.tiny, 1e-3, 0.5, 1.0, 1.5, 2.0, 10.0, 20.0]
@@ -391,7 +391,7 @@ def test_check_grads(name):
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("name", NAMES)
 def test_dtype_is_kept(name, dtype):
-    # Dtypes are fixed when JAX traces, so eval_shape answers without compiling.
+    # JAX fixes dtypes when it traces, so eval_shape returns them uncompiled.
     x = jax.ShapeDtypeStruct((2, 3), dtype)
     for hyperparameters in _settings(name):
         settings = tuple(sorted(hyperparameters.items()))

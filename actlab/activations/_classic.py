@@ -3,7 +3,7 @@
 Each function is pure JAX, returns the floating dtype of its input (integer and
 boolean input is promoted to the default float dtype) and works under
 ``jax.jit`` and ``jax.vmap``. The functions do not check their hyperparameters,
-so that these can be traced values; ``get`` and ``validate`` check them when an
+because these may be traced values. ``get`` and ``validate`` check them when an
 activation is looked up by name.
 """
 
@@ -66,10 +66,12 @@ def binary_step(
     range is :math:`\{0, 1\}`, and NaN input gives NaN.
 
     The true derivative is 0 everywhere except at :math:`x = t`, where it does
-    not exist, so backpropagation through it would give every weight below it
-    a zero gradient and the network could not learn. Both ``jax.jvp`` and
-    ``jax.grad`` therefore use a straight-through estimator (Bengio, Léonard
-    and Courville, 2013, https://arxiv.org/abs/1308.3432) in its place:
+    not exist. Backpropagation through it would give every weight below it a
+    zero gradient, so without the straight-through gradient the network
+    cannot learn. Both ``jax.jvp`` and ``jax.grad`` therefore use a
+    straight-through estimator in its place (Bengio, Léonard and Courville,
+    "Estimating or Propagating Gradients Through Stochastic Neurons for
+    Conditional Computation", 2013, https://arxiv.org/abs/1308.3432):
 
     - ``"identity"``: the derivative is taken as 1, so the incoming gradient
       passes unchanged;
@@ -79,8 +81,9 @@ def binary_step(
       https://arxiv.org/abs/1602.02830).
 
     The derivative with respect to ``threshold`` is the negated estimate. The
-    threshold is rounded to the dtype of ``x``. The unit goes back to the
-    threshold neuron of McCulloch and Pitts (1943).
+    threshold is rounded to the dtype of ``x``. The unit is the threshold
+    neuron of McCulloch and Pitts, "A logical calculus of the ideas immanent
+    in nervous activity", 1943.
 
     Args:
       x: input array.
@@ -141,9 +144,8 @@ def _logistic(x: jax.Array) -> jax.Array:
 @_logistic.defjvp
 def _logistic_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    # sigmoid(x) * sigmoid(-x) keeps full relative precision where the
-    # textbook form s * (1 - s) rounds to 0 once s rounds to 1 (x > 17 in
-    # float32).
+    # sigmoid(x) * sigmoid(-x) keeps full relative precision, but the textbook
+    # form s * (1 - s) is 0 once s rounds to 1 (x above about 16.6 in float32).
     y = _logistic(x)
     return y, y * _logistic(-x) * x_dot
 
@@ -183,8 +185,8 @@ def _tanh(x: jax.Array) -> jax.Array:
 @_tanh.defjvp
 def _tanh_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    # 1 - tanh(x)**2 rounds to 0 once tanh rounds to +-1 (|x| > 9 in float32);
-    # 4 * sigmoid(2x) * sigmoid(-2x) is the same function without that loss.
+    # 1 - tanh(x)**2 is 0 once tanh rounds to +-1 (|x| above about 8 in
+    # float32), but 4 * sigmoid(2x) * sigmoid(-2x) keeps its precision.
     derivative = 4 * _logistic(2 * x) * _logistic(-2 * x)
     return _tanh(x), derivative * x_dot
 
@@ -234,7 +236,7 @@ def softmax(x: ArrayLike) -> jax.Array:
     statistical pattern recognition", 1990.
 
     Args:
-      x: input array; the last axis holds the features of one example.
+      x: input array; the last axis contains the features of one example.
 
     Returns:
       An array with the shape and dtype of ``x``.
@@ -294,8 +296,8 @@ def _expm1(x: jax.Array) -> jax.Array:
 @_expm1.defjvp
 def _expm1_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    # JAX differentiates expm1 as expm1(x) + 1, which rounds to 0 once
-    # expm1(x) rounds to -1 (x < -17 in float32); exp(x) keeps its precision.
+    # JAX differentiates expm1 as expm1(x) + 1, which is 0 once expm1(x) rounds
+    # to -1 (x below about -17.3 in float32), but exp(x) keeps its precision.
     return _expm1(x), jnp.exp(x) * x_dot
 
 
@@ -310,7 +312,7 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
     :math:`x > 0` and :math:`\alpha e^x` for :math:`x \le 0`, so at
     :math:`x = 0` this function returns :math:`\alpha` (the left derivative,
     continuous for :math:`\alpha = 1`). Value and derivative are finite for
-    every finite input: the exponential only sees :math:`\min(x, 0)`, so the
+    every finite input: the exponential only receives :math:`\min(x, 0)`, so the
     branch that ``where`` discards cannot overflow and poison the gradient.
     Source: Clevert, Unterthiner and Hochreiter, "Fast and Accurate Deep
     Network Learning by Exponential Linear Units (ELUs)", ICLR 2016,
@@ -318,8 +320,9 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
 
     Args:
       x: input array.
-      alpha: the negative saturation value :math:`-\alpha`, greater than 0;
-        it is cast to the dtype of ``x``.
+      alpha: the magnitude of the value :math:`-\alpha` that the output
+        approaches as :math:`x \to -\infty`, greater than 0; it is cast to the
+        dtype of ``x``.
 
     Returns:
       An array with the shape and dtype of ``x``.
@@ -344,11 +347,11 @@ def _is_positive_finite(value: float) -> bool:
     return 0 < value < math.inf
 
 
-# Initialiser families: "he" scales the weight variance by 2 / fan_in to make
-# up for a unit that passes about half of a zero-mean input (ReLU, ELU for
-# x > 0, the step); "glorot" suits units that are close to linear with slope
-# 1 or 1/4 around 0 and saturate (tanh, sigmoid, softmax); "lecun" keeps the
-# forward variance of an identity-like unit with 1 / fan_in.
+# Initialiser families. "he" (weight variance 2 / fan_in) makes up for units
+# that are zero or nearly constant for about half of a zero-mean input (ReLU,
+# ELU, the step). "glorot" balances forward and backward variance for units
+# that are close to linear around 0 and saturate (tanh, sigmoid, softmax).
+# "lecun" (1 / fan_in) keeps the forward variance of an identity-like unit.
 register(
     ActivationSpec(
         name="binary_step",

@@ -127,8 +127,7 @@ def validate(name: str, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         allowed = ", ".join(known) if known else "none"
         raise ValueError(
-            f"{name}: unknown hyperparameter {unknown[0]!r}; "
-            f"{name} accepts: {allowed}"
+            f"{name}: unknown hyperparameter {unknown[0]!r}; {name} accepts: {allowed}"
         )
     values = entry.defaults()
     for key, value in hyperparameters.items():
