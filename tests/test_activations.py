@@ -1,14 +1,14 @@
 """Tests of the activation catalogue, parameterized over the registry.
 
 Every registered activation is checked against a float64 NumPy reference in
-``REFERENCES``, so an activation added to the registry is tested for values,
-derivatives, dtypes, edge points and transformations once it has an entry.
+``activation_references.REFERENCES`` (one module per family), so an activation
+added to the registry is tested for values, derivatives, dtypes, edge points
+and transformations once it has an entry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import doctest
 import functools
 import re
@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from activation_references import REFERENCES, Reference
 from jax.test_util import check_grads
 
 from actlab import activations
@@ -30,124 +31,11 @@ FLOAT_DTYPES = (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64)
 RTOL = {np.dtype(np.float32): 1e-6, np.dtype(np.float64): 1e-12}
 
 
-# --- float64 NumPy references --------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Reference:
-    """Float64 NumPy reference of one activation.
-
-    Attributes:
-      value: ``value(x, **hyperparameters)``, the activation of ``x`` along its
-        last axis.
-      jvp: ``jvp(x, t, **hyperparameters)``, the derivative that autodiff must
-        give, applied to the tangent ``t`` (the Jacobian-vector product along
-        the last axis). For a straight-through estimator this is the surrogate
-        derivative, including its convention at any kink.
-      settings: hyperparameter sets to test besides the defaults.
-      finite_differences: whether finite differences approximate the
-        derivative; false for a surrogate derivative.
-      jvp_atol: absolute tolerance of ``jvp`` in units of the dtype's machine
-        epsilon times the largest tangent, for derivatives that are
-        differences of nearly equal terms; 0 for a relative-only comparison.
-    """
-
-    value: Callable[..., np.ndarray]
-    jvp: Callable[..., np.ndarray]
-    settings: tuple[dict[str, Any], ...] = ()
-    finite_differences: bool = True
-    jvp_atol: float = 0.0
-
-
-def _logistic(x):
-    # exp(-|x|) never overflows; the two branches are the same function.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def _logistic_derivative(x):
-    e = np.exp(-np.abs(x))
-    return e / (1 + e) ** 2
-
-
-def _sech_squared(x):
-    with np.errstate(over="ignore"):
-        return 1 / np.cosh(x) ** 2
-
-
-def _softmax(x):
-    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
-
-
-def _softmax_jvp(x, t):
-    s = _softmax(x)
-    return s * (t - (s * t).sum(axis=-1, keepdims=True))
-
-
-def _step(x, threshold=0.0, gradient="identity"):
-    return (x >= threshold).astype(x.dtype)
-
-
-def _step_jvp(x, t, threshold=0.0, gradient="identity"):
-    if gradient == "identity":
-        return t
-    with np.errstate(over="ignore"):
-        return np.where(np.abs(x - threshold) <= 1, t, 0.0)
-
-
-def _elu(x, alpha=1.0):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
-
-
-def _elu_derivative(x, alpha=1.0):
-    # At x == 0 the left derivative alpha is the documented convention.
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
-
-
-REFERENCES: dict[str, Reference] = {
-    "binary_step": Reference(
-        value=_step,
-        jvp=_step_jvp,
-        settings=(
-            {"gradient": "clipped"},
-            {"threshold": 0.5},
-            {"threshold": -1.25, "gradient": "clipped"},
-        ),
-        finite_differences=False,
-    ),
-    "linear": Reference(
-        value=lambda x, slope=1.0: slope * x,
-        jvp=lambda x, t, slope=1.0: slope * t,
-        # |slope| <= 1, because a larger slope overflows at the float maximum.
-        settings=({"slope": -0.5}, {"slope": 0.0}),
-    ),
-    "sigmoid": Reference(
-        value=_logistic,
-        jvp=lambda x, t: _logistic_derivative(x) * t,
-    ),
-    "tanh": Reference(
-        value=np.tanh,
-        jvp=lambda x, t: _sech_squared(x) * t,
-    ),
-    "softmax": Reference(value=_softmax, jvp=_softmax_jvp, jvp_atol=8.0),
-    "relu": Reference(
-        value=lambda x: np.maximum(x, 0),
-        jvp=lambda x, t: np.where(x > 0, t, 0.0),
-    ),
-    "elu": Reference(
-        value=_elu,
-        jvp=lambda x, t, alpha=1.0: _elu_derivative(x, alpha) * t,
-        settings=({"alpha": 0.5}, {"alpha": 2.0}),
-    ),
-}
-
-
 def _reference(name: str) -> Reference:
     if name not in REFERENCES:
         pytest.fail(
             f"activation {name!r} has no float64 reference; add an entry for it "
-            f"to REFERENCES in {__name__}"
+            f"to REFERENCES in a module of tests/activation_references"
         )
     return REFERENCES[name]
 
@@ -266,7 +154,7 @@ def _assert_close(actual, expected, dtype, atol=0.0, err_msg=""):
 def test_every_activation_has_reference(name):
     assert name in REFERENCES, (
         f"activation {name!r} has no float64 reference; add an entry for it to "
-        f"REFERENCES in {__name__}"
+        "REFERENCES in a module of tests/activation_references"
     )
 
 

@@ -32,6 +32,42 @@ class Hyperparameter:
 
 
 @dataclasses.dataclass(frozen=True)
+class Properties:
+    """Mathematical properties of an activation at its default hyperparameters.
+
+    Attributes:
+      range: ``(lower, upper)`` bounds of the output; ``-math.inf`` or
+        ``math.inf`` where unbounded.
+      monotonic: non-decreasing over the whole real line.
+      smooth: continuously differentiable everywhere.
+      zero_centred: ``f(0) == 0`` and the output takes both signs, so a layer's
+        mean output can be near zero.
+      self_gated: of the form ``x * g(x)`` with a gate ``g``, as SiLU and Mish.
+      derivative_at_0: the derivative the implementation returns at 0,
+        including the convention at a kink; None for activations that mix the
+        feature axis, whose derivative is a Jacobian.
+      source: where the activation comes from: authors, year and title, or
+        "classical" for functions older than neural networks.
+    """
+
+    range: tuple[float, float]
+    monotonic: bool
+    smooth: bool
+    zero_centred: bool
+    self_gated: bool
+    derivative_at_0: float | None
+    source: str
+
+    @property
+    def bounded_above(self) -> bool:
+        return self.range[1] < float("inf")
+
+    @property
+    def bounded_below(self) -> bool:
+        return self.range[0] > float("-inf")
+
+
+@dataclasses.dataclass(frozen=True)
 class ActivationSpec:
     """A registered activation.
 
@@ -43,6 +79,9 @@ class ActivationSpec:
         ``"he"`` (ReLU-like), ``"lecun"`` (SELU-like, linear) or ``"glorot"``
         (tanh- and sigmoid-like).
       summary: one-line description for listings.
+      properties: the activation's mathematical properties.
+      aliases: other names that resolve to this same entry, such as
+        ``"swish"`` for ``"silu"``.
     """
 
     name: str
@@ -50,6 +89,8 @@ class ActivationSpec:
     hyperparameters: tuple[Hyperparameter, ...] = ()
     initializer: str = "glorot"
     summary: str = ""
+    properties: Properties | None = None
+    aliases: tuple[str, ...] = ()
 
     def defaults(self) -> dict[str, Any]:
         return {hp.name: hp.default for hp in self.hyperparameters}
