@@ -1,6 +1,7 @@
 """Structured configs for Hydra, and the checks that run before any work.
 
-Each config group has a typed schema here. Hydra's ConfigStore holds the
+Each config group has a typed schema, here or (for the models) in
+``actlab.models.config``. Hydra's ConfigStore holds the
 schemas, so ``trainer.epochs=abc`` fails while Hydra composes the config, and
 ``check`` rejects values of the right type but outside their range. The
 ``activation`` group is generated from the activation registry: every
@@ -17,6 +18,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from actlab import activations, data, models
+from actlab.models import CNNConfig, MLPConfig, RNNConfig
 from actlab.training import (
     OptimizerConfig,
     TrainerConfig,
@@ -24,28 +26,11 @@ from actlab.training import (
     check_trainer,
 )
 
-MODELS = ("mlp",)
+MODELS = models.MODELS
 
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names it and what is allowed."""
-
-
-@dataclasses.dataclass
-class MLPConfig:
-    """Settings of the MLP.
-
-    Attributes:
-      name: ``"mlp"``.
-      hidden_sizes: width of each hidden layer, each >= 1; at least one layer.
-      kernel_init: ``"auto"`` picks the initialiser suited to the activation
-        (He for ReLU-like, Glorot for tanh- and sigmoid-like); or one of
-        ``actlab.models.INITIALIZERS``.
-    """
-
-    name: str = "mlp"
-    hidden_sizes: list[int] = dataclasses.field(default_factory=lambda: [256, 256])
-    kernel_init: str = "auto"
 
 
 @dataclasses.dataclass
@@ -75,6 +60,10 @@ class Config:
       seed: seed of the first replica, >= 0.
       num_seeds: replicas trained side by side with seeds ``seed``,
         ``seed + 1``, ..., ``seed + num_seeds - 1``; >= 1.
+      output_activation: overrides the output activation that the task kind
+        implies (None keeps it). Classification kinds accept only their own;
+        regression accepts an elementwise activation whose range covers the
+        train targets.
       compilation_cache_dir: JAX's persistent compilation cache; an empty
         string disables it.
     """
@@ -86,6 +75,7 @@ class Config:
     trainer: TrainerConfig = dataclasses.field(default_factory=TrainerConfig)
     seed: int = 0
     num_seeds: int = 1
+    output_activation: str | None = None
     compilation_cache_dir: str = "~/.cache/actlab/jax"
 
 
@@ -108,6 +98,8 @@ def register_configs() -> None:
     store = ConfigStore.instance()
     store.store(name="actlab_config", node=Config)
     store.store(group="model", name="mlp_schema", node=MLPConfig)
+    store.store(group="model", name="cnn_schema", node=CNNConfig)
+    store.store(group="model", name="rnn_schema", node=RNNConfig)
     for name in activations.available():
         store.store(group="activation", name=name, node=_activation_schema(name))
 
@@ -128,22 +120,15 @@ def _check_activation(cfg: DictConfig) -> dict[str, Any]:
 
 
 def _check_model(cfg: DictConfig) -> None:
-    _require(
-        cfg.name in MODELS,
-        f"model.name={cfg.name!r} is invalid; available: {', '.join(MODELS)}",
-    )
-    sizes = list(cfg.hidden_sizes)
-    _require(
-        len(sizes) >= 1 and all(size >= 1 for size in sizes),
-        f"model.hidden_sizes={sizes} is invalid; give one or more layer widths, "
-        "each >= 1, for example model.hidden_sizes=[256,256]",
-    )
-    allowed = ("auto", *models.INITIALIZERS)
-    _require(
-        cfg.kernel_init in allowed,
-        f"model.kernel_init={cfg.kernel_init!r} is invalid; available: "
-        f"{', '.join(allowed)}",
-    )
+    try:
+        models.check(OmegaConf.to_object(cfg))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if cfg.name == "rnn":
+        try:
+            activations.spec(cfg.gate_activation)
+        except ValueError as error:
+            raise ConfigError(f"model.gate_activation: {error}") from None
 
 
 def check(cfg: DictConfig) -> None:
@@ -162,6 +147,11 @@ def check(cfg: DictConfig) -> None:
         check_trainer(OmegaConf.to_object(cfg.trainer))
     except ValueError as error:
         raise ConfigError(str(error)) from None
+    if cfg.output_activation is not None:
+        try:
+            activations.spec(cfg.output_activation)
+        except ValueError as error:
+            raise ConfigError(f"output_activation: {error}") from None
     _require(cfg.seed >= 0, f"seed={cfg.seed} is invalid; it must be >= 0")
     _require(
         cfg.num_seeds >= 1, f"num_seeds={cfg.num_seeds} is invalid; it must be >= 1"

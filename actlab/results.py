@@ -9,7 +9,8 @@ Schema (version 1)::
     status           "ok", or "diverged" when any replica's loss or
                      gradients became NaN or inf
     activation       registry name; activation_params: its hyperparameters
-    model, data      names; task: "binary", "multiclass" or "regression"
+    model, data      names; task: "binary", "multiclass", "multilabel" or
+                     "regression"; output_activation: the one used
     seed, num_seeds, seeds
     final            {split: {metric: value}} at the last epoch, averaged
                      over replicas that did not diverge (null if all did)

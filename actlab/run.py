@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import platform
 import time
@@ -89,6 +88,7 @@ def _mean_history(fit: training.FitResult) -> list[dict[str, Any]]:
 def build_results(
     cfg: DictConfig,
     dataset: data.Dataset,
+    task: tasks.Task,
     fit: training.FitResult,
     kernel_init: str,
     total_seconds: float,
@@ -103,6 +103,7 @@ def build_results(
         "model": cfg.model.name,
         "data": cfg.data.name,
         "task": dataset.task,
+        "output_activation": task.output_activation,
         "seed": cfg.seed,
         "num_seeds": cfg.num_seeds,
         "seeds": [replica.seed for replica in fit.replicas],
@@ -153,7 +154,10 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     log.info("JAX %s on %s: %s", env["jax"], env["backend"], ", ".join(env["devices"]))
 
     dataset = data.load(cfg.data.name, data_dir=cfg.data.data_dir)
-    task = tasks.get(dataset.task)
+    try:
+        task = tasks.resolve(dataset.task, cfg.output_activation, dataset.y_train)
+    except ValueError as error:
+        raise config.ConfigError(str(error)) from None
     hyperparameters = config.activation_hyperparameters(cfg)
     activation = activations.get(cfg.activation.name, **hyperparameters)
     family = activations.spec(cfg.activation.name).initializer
@@ -169,13 +173,17 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         hyperparameters,
         kernel_init,
     )
-    build_model = functools.partial(
-        models.MLP,
-        int(dataset.x_train[0].size),
-        list(cfg.model.hidden_sizes),
+    gate_activation = None
+    if cfg.model.name == "rnn":
+        gate_activation = activations.get(cfg.model.gate_activation)
+    build_model = models.build_model(
+        OmegaConf.to_object(cfg.model),
+        dataset.x_train.shape[1:],
         dataset.num_outputs,
         activation=activation,
+        gate_activation=gate_activation,
         kernel_init=models.initializer(kernel_init),
+        alpha_dropout=cfg.activation.name == "selu",
     )
     optimizer_config = OmegaConf.to_object(cfg.optimizer)
     fit = training.fit(
@@ -187,5 +195,5 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         test=(dataset.x_test, dataset.y_test),
         seeds=[cfg.seed + offset for offset in range(cfg.num_seeds)],
     )
-    results = build_results(cfg, dataset, fit, kernel_init, time.perf_counter() - start)
-    return results
+    total_seconds = time.perf_counter() - start
+    return build_results(cfg, dataset, task, fit, kernel_init, total_seconds)

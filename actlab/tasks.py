@@ -1,20 +1,29 @@
 """Task kinds: the output activation, loss and metrics each one implies.
 
-The model always returns logits (pre-activation outputs). The loss is computed
-from the logits in a numerically stable form, and the output activation is
-applied only to turn logits into predictions for the metrics.
+The model always returns logits (pre-activation outputs). For classification
+the loss is computed from the logits in a numerically stable form, and the
+output activation only turns logits into predictions for the metrics. For
+regression the output activation (linear unless the config overrides it) is
+applied to the logits before the loss.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
 from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
-TASK_KINDS = ("binary", "multiclass", "regression")
+from actlab import activations
+
+log = logging.getLogger(__name__)
+
+TASK_KINDS = ("binary", "multiclass", "multilabel", "regression")
 
 Metric = Callable[[jax.Array, jax.Array], jax.Array]
 
@@ -24,7 +33,7 @@ class Task:
     """What a task kind implies for the network's output.
 
     Attributes:
-      kind: ``"binary"``, ``"multiclass"`` or ``"regression"``.
+      kind: one of ``TASK_KINDS``.
       output_activation: name of the function applied to the logits to get
         predictions (``"sigmoid"``, ``"softmax"`` or ``"linear"``).
       loss: ``loss(logits, targets)`` averaged over examples.
@@ -84,6 +93,48 @@ def _accuracy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     return (jnp.argmax(logits, axis=-1) == labels).mean()
 
 
+def _multilabel_cross_entropy(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """Binary cross-entropy of each label, averaged over labels and examples."""
+    return optax.sigmoid_binary_cross_entropy(
+        logits, labels.astype(logits.dtype)
+    ).mean()
+
+
+def _multilabel_counts(logits: jax.Array, labels: jax.Array):
+    predicted = logits > 0
+    actual = labels == 1
+    return predicted, actual
+
+
+def subset_accuracy(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """Fraction of examples whose every label is predicted right."""
+    predicted, actual = _multilabel_counts(logits, labels)
+    return jnp.all(predicted == actual, axis=-1).mean()
+
+
+def hamming_loss(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """Fraction of (example, label) pairs predicted wrong."""
+    predicted, actual = _multilabel_counts(logits, labels)
+    return (predicted != actual).mean()
+
+
+def micro_f1(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """F1 score over all (example, label) pairs pooled together.
+
+    ``2 TP / (2 TP + FP + FN)``; 0 when there are no positive labels and no
+    positive predictions, as scikit-learn's ``f1_score`` with
+    ``average="micro"`` and ``zero_division=0``.
+    """
+    predicted, actual = _multilabel_counts(logits, labels)
+    true_positive = jnp.sum(predicted & actual)
+    false_positive = jnp.sum(predicted & ~actual)
+    false_negative = jnp.sum(~predicted & actual)
+    denominator = 2 * true_positive + false_positive + false_negative
+    return jnp.where(
+        denominator > 0, 2 * true_positive / jnp.maximum(denominator, 1), 0.0
+    )
+
+
 def _mse(predictions: jax.Array, targets: jax.Array) -> jax.Array:
     return jnp.mean((predictions - targets) ** 2)
 
@@ -118,6 +169,22 @@ _TASKS = {
         metrics={"accuracy": _accuracy},
         higher_is_better={"loss": False, "accuracy": True},
     ),
+    "multilabel": Task(
+        kind="multilabel",
+        output_activation="sigmoid",
+        loss=_multilabel_cross_entropy,
+        metrics={
+            "subset_accuracy": subset_accuracy,
+            "hamming_loss": hamming_loss,
+            "micro_f1": micro_f1,
+        },
+        higher_is_better={
+            "loss": False,
+            "subset_accuracy": True,
+            "hamming_loss": False,
+            "micro_f1": True,
+        },
+    ),
     "regression": Task(
         kind="regression",
         output_activation="linear",
@@ -148,3 +215,101 @@ def evaluate(task: Task, logits: jax.Array, targets: jax.Array) -> dict[str, jax
     for name, metric in task.metrics.items():
         values[name] = metric(logits, targets)
     return values
+
+
+# Output activations that are the same model as the default one: log_softmax
+# has the same argmax and the same cross-entropy as softmax.
+_EQUIVALENT_OUTPUTS = {"multiclass": ("log_softmax",)}
+
+_CLASSIFICATION_REASONS = {
+    "binary": "its loss is binary cross-entropy on one probability, which "
+    "needs a sigmoid output",
+    "multiclass": "its loss is cross-entropy over a distribution of classes, "
+    "which needs a softmax output",
+    "multilabel": "each label is an independent yes/no, which needs one "
+    "sigmoid per label; a softmax would make the labels compete for one unit "
+    "of probability",
+}
+
+
+def _with_regression_output(name: str) -> Task:
+    """Return the regression task with ``name`` applied to the logits."""
+    function = activations.get(name)
+    base = _TASKS["regression"]
+
+    def wrap(metric):
+        return lambda logits, targets: metric(function(logits), targets)
+
+    return dataclasses.replace(
+        base,
+        output_activation=name,
+        loss=wrap(base.loss),
+        metrics={key: wrap(metric) for key, metric in base.metrics.items()},
+    )
+
+
+def _check_regression_output(name: str, train_targets: np.ndarray | None) -> None:
+    """Reject an output whose range cannot reach the targets; warn if unusual."""
+    properties = activations.spec(name).properties
+    if properties is not None and properties.derivative_at_0 is None:
+        raise ValueError(
+            f"output_activation={name!r} is invalid for a regression task: it "
+            "mixes the outputs (like softmax), but regression targets are "
+            "independent numbers; use linear"
+        )
+    if properties is not None and train_targets is not None:
+        lower, upper = properties.range
+        low, high = float(np.min(train_targets)), float(np.max(train_targets))
+        if low < lower or high > upper:
+            kind = "non-negative" if lower == 0 and math.isinf(upper) else "bounded"
+            raise ValueError(
+                f"output_activation={name!r} is invalid for these targets: its "
+                f"output lies in [{lower:g}, {upper:g}], but the standardised "
+                f"train targets span [{low:.3g}, {high:.3g}], which a {kind} "
+                "output cannot reach; use linear, or an output whose range "
+                "covers the targets"
+            )
+    log.warning(
+        "output_activation=%r on a regression task is unusual; a linear output "
+        "is the usual choice",
+        name,
+    )
+
+
+def resolve(
+    kind: str,
+    output_activation: str | None = None,
+    train_targets: np.ndarray | None = None,
+) -> Task:
+    """Return the task for ``kind`` with an optional output activation override.
+
+    Classification kinds accept only their own output activation (or an
+    equivalent one), because their losses assume it. Regression accepts any
+    elementwise activation whose range covers the train targets, with a
+    warning, since a linear output is the usual choice.
+
+    Args:
+      kind: one of ``TASK_KINDS``.
+      output_activation: registry name of the output activation; None keeps
+        the task's own.
+      train_targets: the train split's targets, to check a regression output's
+        range against.
+
+    Raises:
+      ValueError: for an unknown kind or activation, or an output activation
+        that is wrong for the task, with the reason.
+    """
+    task = get(kind)
+    if output_activation is None or output_activation == task.output_activation:
+        return task
+    activations.spec(output_activation)
+    if output_activation in _EQUIVALENT_OUTPUTS.get(kind, ()):
+        return task
+    if kind != "regression":
+        raise ValueError(
+            f"output_activation={output_activation!r} is invalid for a {kind} "
+            f"task: {_CLASSIFICATION_REASONS[kind]}; remove the override or "
+            f"set output_activation={task.output_activation}"
+        )
+    _check_regression_output(output_activation, train_targets)
+    return _with_regression_output(output_activation)

@@ -33,11 +33,13 @@ def main(cfg: DictConfig) -> float | None:
     """Validate, train, write ``results.json``; return the final test loss."""
     try:
         check(cfg)
+        log.info("config:\n%s", OmegaConf.to_yaml(cfg, resolve=True))
+        # run() checks what needs the data, such as the output activation
+        # against the targets, before training starts.
+        results = run(cfg)
     except ConfigError as error:
         log.error("invalid config: %s", error)
         sys.exit(EXIT_INVALID_CONFIG)
-    log.info("config:\n%s", OmegaConf.to_yaml(cfg, resolve=True))
-    results = run(cfg)
     path = write_results(HydraConfig.get().runtime.output_dir, results)
     final = results["final"]
     metrics = " ".join(

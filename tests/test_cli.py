@@ -133,8 +133,12 @@ def test_diverged_run_does_not_stop_sweep(cli_env, tmp_path):
             ["activation.name=elux"],
             ["unknown activation 'elux'; available:", "relu"],
         ),
+        (
+            ["output_activation=tanh"],
+            ["output_activation='tanh' is invalid for a multiclass task"],
+        ),
     ],
-    ids=["activation", "data", "epochs", "lr", "alpha", "activation-name"],
+    ids=["activation", "data", "epochs", "lr", "alpha", "activation-name", "output"],
 )
 def test_user_mistake_exits_with_one_message(cli_env, tmp_path, args, expected):
     run_dir = tmp_path / "run"

@@ -90,3 +90,90 @@ def test_regression_metrics_match_sklearn():
         float(values["r2"]), sk_metrics.r2_score(targets, predictions), rtol=1e-5
     )
     assert float(values["loss"]) == float(values["mse"])
+
+
+def test_multilabel_metrics_match_sklearn():
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 2, size=(200, 5))
+    logits = (rng.normal(size=(200, 5)) + 1.5 * (labels - 0.5)).astype(np.float32)
+    predicted = (logits > 0).astype(int)
+    task = tasks.get("multilabel")
+    values = tasks.evaluate(task, jnp.asarray(logits), jnp.asarray(labels))
+    np.testing.assert_allclose(
+        float(values["subset_accuracy"]),
+        sk_metrics.accuracy_score(labels, predicted),
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        float(values["hamming_loss"]),
+        sk_metrics.hamming_loss(labels, predicted),
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        float(values["micro_f1"]),
+        sk_metrics.f1_score(labels, predicted, average="micro"),
+        rtol=1e-6,
+    )
+    p = 1 / (1 + np.exp(-logits.astype(np.float64)))
+    expected_loss = -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p))
+    np.testing.assert_allclose(float(values["loss"]), expected_loss, rtol=1e-5)
+
+
+def test_micro_f1_without_positives_is_zero():
+    labels = jnp.zeros((4, 3), dtype=jnp.int32)
+    logits = -jnp.ones((4, 3))
+    assert float(tasks.micro_f1(logits, labels)) == 0.0
+
+
+@pytest.mark.parametrize("kind", tasks.TASK_KINDS)
+def test_resolve_keeps_default_output(kind):
+    task = tasks.get(kind)
+    assert tasks.resolve(kind) is task
+    assert tasks.resolve(kind, task.output_activation) is task
+
+
+def test_resolve_accepts_log_softmax_for_multiclass():
+    assert tasks.resolve("multiclass", "log_softmax") is tasks.get("multiclass")
+
+
+@pytest.mark.parametrize(
+    ("kind", "output", "reason"),
+    [
+        ("multilabel", "softmax", "would make the labels compete"),
+        ("binary", "tanh", "needs a sigmoid output"),
+        ("multiclass", "sigmoid", "needs a softmax output"),
+    ],
+)
+def test_resolve_rejects_wrong_classification_output(kind, output, reason):
+    with pytest.raises(ValueError, match=f"output_activation='{output}' is invalid"):
+        tasks.resolve(kind, output)
+    with pytest.raises(ValueError, match=reason):
+        tasks.resolve(kind, output)
+
+
+def test_resolve_rejects_unknown_output():
+    with pytest.raises(ValueError, match="unknown activation 'sigmoidd'"):
+        tasks.resolve("binary", "sigmoidd")
+
+
+def test_resolve_rejects_bounded_regression_output_outside_targets():
+    targets = np.array([[-2.0], [0.5], [3.0]])
+    with pytest.raises(ValueError, match=r"span \[-2, 3\]"):
+        tasks.resolve("regression", "sigmoid", targets)
+    with pytest.raises(ValueError, match="non-negative output cannot reach"):
+        tasks.resolve("regression", "relu", targets)
+
+
+def test_resolve_rejects_softmax_for_regression():
+    with pytest.raises(ValueError, match="mixes the outputs"):
+        tasks.resolve("regression", "softmax", np.zeros((3, 2)))
+
+
+def test_resolve_warns_for_unusual_regression_output(caplog):
+    targets = np.array([[0.1], [0.5], [0.9]])
+    task = tasks.resolve("regression", "sigmoid", targets)
+    assert "is unusual" in caplog.text
+    assert task.output_activation == "sigmoid"
+    logits = jnp.array([[0.0], [0.0], [0.0]])
+    expected = np.mean((0.5 - targets) ** 2)
+    np.testing.assert_allclose(float(task.loss(logits, targets)), expected, rtol=1e-6)
