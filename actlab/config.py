@@ -38,13 +38,18 @@ class DataConfig:
     """Which data set, and where TFDS keeps its prepared files.
 
     Attributes:
-      name: one of ``actlab.data.available()``.
+      name: one of ``actlab.data.available()``, or ``tfds:NAME`` for any data
+        set of TFDS's catalog that is prepared in the data directory.
       data_dir: TFDS data directory; None means TFDS's default
         (``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``).
+      sequence_length: steps per sequence for the data sets whose length is
+        a parameter (``adding``, ``parity``); None means the data set's
+        default. Other data sets reject a value.
     """
 
     name: str = "digits"
     data_dir: str | None = None
+    sequence_length: int | None = None
 
 
 @dataclasses.dataclass
@@ -139,9 +144,9 @@ def check(cfg: DictConfig) -> None:
     _check_activation(cfg.activation)
     _check_model(cfg.model)
     try:
-        data.spec(cfg.data.name)
+        data.validate(cfg.data.name, sequence_length=cfg.data.sequence_length)
     except ValueError as error:
-        raise ConfigError(f"data.name: {error}") from None
+        raise ConfigError(f"data: {error}") from None
     try:
         check_optimizer(OmegaConf.to_object(cfg.optimizer))
         check_trainer(OmegaConf.to_object(cfg.trainer))

@@ -153,7 +153,11 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     env = environment()
     log.info("JAX %s on %s: %s", env["jax"], env["backend"], ", ".join(env["devices"]))
 
-    dataset = data.load(cfg.data.name, data_dir=cfg.data.data_dir)
+    dataset = data.load(
+        cfg.data.name,
+        data_dir=cfg.data.data_dir,
+        sequence_length=cfg.data.sequence_length,
+    )
     try:
         task = tasks.resolve(dataset.task, cfg.output_activation, dataset.y_train)
     except ValueError as error:

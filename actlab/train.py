@@ -7,7 +7,8 @@ Examples:
 
 Each run writes ``results.json`` into its Hydra output directory. An invalid
 value ends the run with exit status 2 and a one-line message, before any
-work starts.
+work starts; a TFDS catalog data set that is not prepared ends it with exit
+status 3 and the command that prepares it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from actlab.config import ConfigError, check, register_configs
+from actlab.data import DataNotPreparedError
 from actlab.results import write_results
 from actlab.run import run
 
 log = logging.getLogger("actlab.train")
 
 EXIT_INVALID_CONFIG = 2
+EXIT_DATA_NOT_PREPARED = 3
 
 
 @hydra.main(version_base=None, config_path="pkg://actlab.conf", config_name="config")
@@ -40,6 +43,9 @@ def main(cfg: DictConfig) -> float | None:
     except ConfigError as error:
         log.error("invalid config: %s", error)
         sys.exit(EXIT_INVALID_CONFIG)
+    except DataNotPreparedError as error:
+        log.error("%s", error)
+        sys.exit(EXIT_DATA_NOT_PREPARED)
     path = write_results(HydraConfig.get().runtime.output_dir, results)
     final = results["final"]
     metrics = " ".join(

@@ -1,4 +1,9 @@
-"""Tests for actlab.data: builders, fixed splits, standardisation and loading."""
+"""Tests for actlab.data: registry, fixed splits, standardisation and loading.
+
+The checks here run over every data set that actlab's own builders prepare.
+Checks of single data sets are in test_data_builders.py, and TFDS catalog data
+sets in test_data_catalog.py.
+"""
 
 from __future__ import annotations
 
@@ -15,34 +20,67 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
-from sklearn import datasets as sklearn_datasets
 
 from actlab import data
-from actlab.data._standardize import fit_statistics, standardize
+from actlab.data._array_builder import ArrayBuilder
+from actlab.data._standardize import fit_statistics, reduction_axes, standardize
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_FRACTION = 0.25
+LOCAL = tuple(name for name in data.available() if data.spec(name).catalog is None)
 CLASSIFICATION = tuple(
-    name
-    for name in data.available()
-    if data.spec(name).task in ("binary", "multiclass")
+    name for name in LOCAL if data.spec(name).task in ("binary", "multiclass")
 )
-REGRESSION = tuple(
-    name for name in data.available() if data.spec(name).task == "regression"
+REGRESSION = tuple(name for name in LOCAL if data.spec(name).task == "regression")
+# Data sets split by train_test_split: stratified by class where classified.
+SPLIT_BY_SKLEARN = tuple(
+    name for name in LOCAL if issubclass(data.spec(name).builder, ArrayBuilder)
 )
 
-# The raw data as scikit-learn bundles it, to check what the builders wrote.
-SKLEARN_LOADERS = {
-    "breast_cancer": sklearn_datasets.load_breast_cancer,
-    "diabetes": lambda: sklearn_datasets.load_diabetes(scaled=False),
-    "digits": sklearn_datasets.load_digits,
+# Samples in the data sets that train_test_split splits.
+NUM_SAMPLES = {
+    "breast_cancer": 569,
+    "diabetes": 442,
+    "digits": 1797,
+    "digits_images": 1797,
+    "digits_sequence": 1797,
+    "friedman1": 2000,
+    "iris": 150,
+    "moons": 2000,
+    "multilabel": 2000,
+    "spirals": 2000,
+    "wine": 178,
 }
-NUM_SAMPLES = {"breast_cancer": 569, "diabetes": 442, "digits": 1797}
-
-
-@pytest.fixture(scope="session")
-def data_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("tfds")
+# (train, test) sizes of the data sets that keep a split of their own.
+OWN_SPLIT_SIZES = {
+    "adding": (5_000, 1_000),
+    "mnist1d": (4_000, 1_000),
+    "parity": (5_000, 1_000),
+}
+# The shape of one example, at the default sequence length.
+EXAMPLE_SHAPES = {
+    "adding": (50, 2),
+    "breast_cancer": (30,),
+    "diabetes": (10,),
+    "digits": (64,),
+    "digits_images": (8, 8, 1),
+    "digits_sequence": (8, 8),
+    "friedman1": (10,),
+    "iris": (4,),
+    "mnist1d": (40,),
+    "moons": (2,),
+    "multilabel": (20,),
+    "parity": (20, 1),
+    "spirals": (2,),
+    "wine": (13,),
+}
+STANDARDIZATION = {
+    "adding": "per_channel",
+    "digits_images": "per_channel",
+    "digits_sequence": "global",
+    "mnist1d": "global",
+    "parity": "per_channel",
+}
 
 
 @pytest.fixture(scope="session")
@@ -59,29 +97,58 @@ def load_cached(data_dir):
 
 
 def read_raw_splits(name, data_dir):
-    """Return the unstandardised (x, y) of each split, read record by record."""
+    """Return the unstandardised (x, y) of each split, x as float64."""
     builder = data.spec(name).builder(data_dir=os.fspath(data_dir))
     x_key, y_key = builder.info.supervised_keys
     splits = {}
     for split, source in builder.as_data_source().items():
-        records = [source[i] for i in range(len(source))]
+        records = source.__getitems__(range(len(source)))
         x = np.array([record[x_key] for record in records], dtype=np.float64)
         y = np.array([record[y_key] for record in records])
         splits[split] = (x, y)
     return splits
 
 
-def sort_rows(matrix):
-    """Sort the rows of a 2-D array lexicographically, to compare multisets."""
-    return matrix[np.lexsort(matrix.T[::-1])]
+def statistics_axes(name, ndim):
+    """Return the axes that the standardisation of ``name`` reduces."""
+    return reduction_axes(STANDARDIZATION.get(name, "per_feature"), ndim)
 
 
 def test_available_names():
-    assert data.available() == ("breast_cancer", "diabetes", "digits")
+    assert data.available() == (
+        "adding",
+        "breast_cancer",
+        "cifar10",
+        "cifar100",
+        "diabetes",
+        "digits",
+        "digits_images",
+        "digits_sequence",
+        "fashion_mnist",
+        "friedman1",
+        "iris",
+        "kmnist",
+        "mnist",
+        "mnist1d",
+        "moons",
+        "multilabel",
+        "parity",
+        "spirals",
+        "wine",
+    )
+
+
+def test_tables_cover_every_local_data_set():
+    assert sorted(EXAMPLE_SHAPES) == sorted(LOCAL)
+    assert sorted([*NUM_SAMPLES, *OWN_SPLIT_SIZES]) == sorted(LOCAL)
+    assert sorted(NUM_SAMPLES) == sorted(SPLIT_BY_SKLEARN)
 
 
 def test_unknown_name_raises():
-    message = "unknown data set 'nope'; available: breast_cancer, diabetes, digits"
+    message = (
+        f"unknown data set 'nope'; available: {', '.join(data.available())}, "
+        "or tfds:NAME for a data set of TFDS's catalog"
+    )
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         data.spec("nope")
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
@@ -97,70 +164,100 @@ def test_register_rejects_invalid_task():
     assert "invalid_task" not in data.available()
 
 
+def test_register_rejects_missing_task_outside_catalog():
+    spec = data.DatasetSpec(
+        name="no_task", builder=data.spec("digits").builder, task=None
+    )
+    with pytest.raises(ValueError, match=r"task=None.*expected one of"):
+        data.register(spec)
+    assert "no_task" not in data.available()
+
+
+def test_register_rejects_invalid_standardization():
+    spec = data.DatasetSpec(
+        name="invalid_standardization",
+        builder=data.spec("digits").builder,
+        task="multiclass",
+        standardization="per_pixel",
+    )
+    with pytest.raises(ValueError, match=r"standardization='per_pixel'.*expected"):
+        data.register(spec)
+    assert "invalid_standardization" not in data.available()
+
+
+def test_register_rejects_tfds_prefix():
+    spec = data.DatasetSpec(
+        name="tfds:digits", builder=data.spec("digits").builder, task="multiclass"
+    )
+    with pytest.raises(ValueError, match=r"'tfds:digits' is invalid.*reserved"):
+        data.register(spec)
+
+
+def test_registered_standardizations():
+    for name in LOCAL:
+        expected = STANDARDIZATION.get(name, "per_feature")
+        assert data.spec(name).standardization == expected, name
+
+
 def test_tfds_names_have_actlab_prefix():
-    for name in data.available():
+    for name in LOCAL:
         assert data.spec(name).tfds_name == f"actlab_{name}"
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_split_sizes(name, load_cached):
     dataset = load_cached(name)
     num_train, num_test = len(dataset.x_train), len(dataset.x_test)
-    assert num_train + num_test == NUM_SAMPLES[name]
     assert len(dataset.y_train) == num_train
     assert len(dataset.y_test) == num_test
-    # train_test_split rounds the test size up.
-    assert num_test == math.ceil(TEST_FRACTION * NUM_SAMPLES[name])
+    if name in OWN_SPLIT_SIZES:
+        assert (num_train, num_test) == OWN_SPLIT_SIZES[name]
+    else:
+        assert num_train + num_test == NUM_SAMPLES[name]
+        # train_test_split rounds the test size up.
+        assert num_test == math.ceil(TEST_FRACTION * NUM_SAMPLES[name])
 
 
-@pytest.mark.parametrize("name", SKLEARN_LOADERS)
-def test_splits_partition_sklearn_data(name, data_dir, load_cached):
-    load_cached(name)
-    splits = read_raw_splits(name, data_dir)
-    bunch = SKLEARN_LOADERS[name]()
-    expected = np.column_stack([bunch.data.astype(np.float32), bunch.target])
-    written = np.concatenate(
-        [np.column_stack([x, y]) for x, y in splits.values()]
-    ).astype(np.float64)
-    assert len(bunch.data) == NUM_SAMPLES[name]
-    np.testing.assert_array_equal(sort_rows(written), sort_rows(expected))
-
-
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_shapes_and_dtypes(name, load_cached):
     dataset = load_cached(name)
-    num_features = dataset.x_train.shape[1]
+    example_shape = EXAMPLE_SHAPES[name]
     assert dataset.task == data.spec(name).task
     assert dataset.name == name
     for x in (dataset.x_train, dataset.x_test):
         assert x.dtype == np.float32
-        assert x.ndim == 2
-        assert x.shape[1] == num_features
-    assert dataset.feature_mean.shape == (num_features,)
-    assert dataset.feature_std.shape == (num_features,)
+        assert x.shape[1:] == example_shape
+    axes = statistics_axes(name, 1 + len(example_shape))
+    statistics_shape = tuple(
+        size for axis, size in enumerate(example_shape, start=1) if axis not in axes
+    )
+    assert dataset.feature_mean.shape == statistics_shape
+    assert dataset.feature_std.shape == statistics_shape
     assert dataset.feature_mean.dtype == np.float32
     assert dataset.feature_std.dtype == np.float32
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_arrays_are_read_only(name, load_cached):
     dataset = load_cached(name)
     with pytest.raises(ValueError, match="read-only"):
-        dataset.x_train[0, 0] = 1.0
+        dataset.x_train[(0,) * dataset.x_train.ndim] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         dataset.y_test[0] = 0
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_train_features_standardised(name, load_cached):
     dataset = load_cached(name)
-    mean = dataset.x_train.mean(axis=0, dtype=np.float64)
-    std = dataset.x_train.std(axis=0, dtype=np.float64)
-    constant = dataset.x_train.min(axis=0) == dataset.x_train.max(axis=0)
+    axes = statistics_axes(name, dataset.x_train.ndim)
+    mean = dataset.x_train.mean(axis=axes, dtype=np.float64)
+    std = dataset.x_train.std(axis=axes, dtype=np.float64)
+    constant = dataset.x_train.min(axis=axes) == dataset.x_train.max(axis=axes)
     np.testing.assert_allclose(mean, 0.0, atol=1e-5)
     np.testing.assert_allclose(std[~constant], 1.0, atol=1e-5)
-    # A feature constant on the train split is centred and left unscaled.
-    np.testing.assert_array_equal(dataset.x_train[:, constant], 0.0)
+    # A value constant on the train split is centred and left unscaled.
+    if axes == (0,):
+        np.testing.assert_array_equal(dataset.x_train[:, constant], 0.0)
     np.testing.assert_array_equal(dataset.feature_std[constant], 1.0)
 
 
@@ -176,26 +273,59 @@ def test_fit_statistics_constant_float64_column():
     np.testing.assert_allclose(standardize(x, mean, std)[:, 0], 0.0, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize(
+    ("standardization", "statistics_shape"),
+    [("per_feature", (6, 5, 3)), ("per_channel", (3,)), ("global", ())],
+)
+def test_fit_statistics_over_chunks(standardization, statistics_shape):
+    # More examples than one chunk, as uint8 like a TFDS image.
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, size=(10_000, 6, 5, 3), dtype=np.uint8)
+    axes = reduction_axes(standardization, x.ndim)
+    mean, std = fit_statistics(x, axes)
+    assert mean.shape == statistics_shape
+    assert std.shape == statistics_shape
+    x64 = x.astype(np.float64)
+    np.testing.assert_allclose(mean, x64.mean(axis=axes), rtol=1e-6)
+    np.testing.assert_allclose(std, x64.std(axis=axes), rtol=1e-6)
+    standardized = standardize(x, mean, std)
+    assert standardized.dtype == np.float32
+    np.testing.assert_allclose(standardized, (x64 - mean) / std, rtol=1e-5, atol=1e-5)
+
+
+def test_reduction_axes():
+    assert reduction_axes("per_feature", 4) == (0,)
+    assert reduction_axes("per_channel", 4) == (0, 1, 2)
+    assert reduction_axes("per_channel", 2) == (0,)
+    assert reduction_axes("global", 3) == (0, 1, 2)
+    with pytest.raises(ValueError, match="standardization='per_pixel' is invalid"):
+        reduction_axes("per_pixel", 2)
+    with pytest.raises(ValueError, match=r"axes=\(1,\) is invalid"):
+        fit_statistics(np.zeros((4, 3)), (1,))
+
+
+@pytest.mark.parametrize("name", LOCAL)
 def test_statistics_from_train_split_only(name, data_dir, load_cached):
     dataset = load_cached(name)
     (raw_train, _), (raw_test, _) = [
         read_raw_splits(name, data_dir)[split] for split in ("train", "test")
     ]
-    train_mean = raw_train.mean(axis=0)
-    train_std = raw_train.std(axis=0)
-    train_std[train_std == 0] = 1.0
+    axes = statistics_axes(name, raw_train.ndim)
+    train_mean = raw_train.mean(axis=axes)
+    train_std = raw_train.std(axis=axes)
+    train_std = np.where(train_std == 0, 1.0, train_std)
     np.testing.assert_allclose(dataset.feature_mean, train_mean, rtol=1e-6)
     np.testing.assert_allclose(dataset.feature_std, train_std, rtol=1e-6)
 
-    all_mean = np.concatenate([raw_train, raw_test]).mean(axis=0)
+    all_mean = np.concatenate([raw_train, raw_test]).mean(axis=axes)
     assert not np.allclose(dataset.feature_mean, all_mean, rtol=1e-6)
 
     expected_test = (raw_test - train_mean) / train_std
     np.testing.assert_allclose(dataset.x_test, expected_test, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", data.available())
+# test_data_builders.py checks mnist1d, which takes seconds to generate.
+@pytest.mark.parametrize("name", [name for name in LOCAL if name != "mnist1d"])
 def test_loads_identical_from_fresh_directory(name, tmp_path, load_cached):
     first = load_cached(name)
     fresh = data.load(name, tmp_path)
@@ -229,9 +359,13 @@ def test_class_labels(name, load_cached):
 def test_class_names_follow_sklearn(load_cached):
     assert load_cached("breast_cancer").class_names == ("malignant", "benign")
     assert load_cached("digits").class_names == tuple("0123456789")
+    assert load_cached("iris").class_names == ("setosa", "versicolor", "virginica")
+    assert load_cached("wine").class_names == ("class_0", "class_1", "class_2")
 
 
-@pytest.mark.parametrize("name", CLASSIFICATION)
+@pytest.mark.parametrize(
+    "name", [name for name in CLASSIFICATION if name in SPLIT_BY_SKLEARN]
+)
 def test_stratified_split_keeps_class_proportions(name, load_cached):
     dataset = load_cached(name)
     test_counts = np.bincount(dataset.y_test, minlength=dataset.num_classes)
@@ -265,7 +399,7 @@ def test_regression_targets_standardised(name, data_dir, load_cached):
     np.testing.assert_allclose(restored, raw_test, rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_second_load_does_not_prepare(name, data_dir, load_cached, monkeypatch, caplog):
     load_cached(name)
     builder_cls = data.spec(name).builder
@@ -287,7 +421,7 @@ def test_first_load_logs_preparation(tmp_path, caplog):
     assert expected in caplog.text
 
 
-@pytest.mark.parametrize("name", data.available())
+@pytest.mark.parametrize("name", LOCAL)
 def test_prepared_files_are_array_record(name, data_dir, load_cached):
     load_cached(name)
     builder = data.spec(name).builder(data_dir=os.fspath(data_dir))

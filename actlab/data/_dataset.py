@@ -21,7 +21,9 @@ class Dataset:
       name: actlab registry key, for example ``"digits"``.
       task: ``"binary"``, ``"multiclass"``, ``"multilabel"`` or ``"regression"``.
       x_train: float32 features of shape ``(n_train, num_features)`` for
-        tabular data, ``(n_train, *feature_shape)`` in general, standardised as
+        tabular data, ``(n_train, *feature_shape)`` in general (for example
+        ``(n_train, height, width, channels)`` for images and
+        ``(n_train, steps, features)`` for sequences), standardised as
         ``(x - feature_mean) / feature_std``.
       y_train: labels. Binary and multiclass: int32 class indices of shape
         ``(n_train,)`` (binary labels are 0 or 1). Multilabel: int32 0/1
@@ -36,10 +38,14 @@ class Dataset:
         classes for multiclass, the number of labels or targets for multilabel
         and regression.
       num_classes: number of classes for binary (2) and multiclass, else None.
-      feature_mean: float32 mean of each raw train feature.
-      feature_std: float32 standard deviation of each raw train feature. A
-        feature that is constant on the train split has std 1, so it is only
-        centred, not scaled.
+      feature_mean: float32 mean of the raw train features, in a shape that
+        broadcasts against one example. Its shape follows the data set's
+        standardisation: ``feature_shape`` for one mean per feature (tabular
+        data), ``(channels,)`` for one per entry of the last axis (images,
+        most sequences), or ``()`` for one over all values.
+      feature_std: float32 standard deviation of the raw train features, in
+        the shape of ``feature_mean``. Where the values are constant on the
+        train split the std is 1, so they are only centred, not scaled.
       target_mean: float32 mean of each raw train target (regression only).
       target_std: float32 standard deviation of each raw train target
         (regression only), 1 for a constant target.

@@ -60,6 +60,7 @@ def _exclusive_lock(path: str, description: str) -> Iterator[None]:
 def prepare(
     builder_cls: type[tfds.core.DatasetBuilder],
     data_dir: str | os.PathLike | None = None,
+    config: str | None = None,
 ) -> tfds.core.DatasetBuilder:
     """Return a builder for ``builder_cls`` whose data is prepared in ``data_dir``.
 
@@ -73,16 +74,18 @@ def prepare(
       data_dir: TFDS data directory; None means TFDS's default, which is
         ``$TFDS_DATA_DIR`` if that was set when TFDS was imported, else
         ``~/tensorflow_datasets``.
+      config: name of the builder's BuilderConfig; None means its default.
+        All configs of a builder share one lock.
     """
     data_dir = None if data_dir is None else os.fspath(data_dir)
-    builder = builder_cls(data_dir=data_dir)
+    builder = builder_cls(data_dir=data_dir, config=config)
     if _is_prepared(builder):
         return builder
 
     with _exclusive_lock(lock_path(builder), builder.name):
         # A new builder reads the DatasetInfo that another process may have
         # written while this one waited for the lock.
-        builder = builder_cls(data_dir=data_dir)
+        builder = builder_cls(data_dir=data_dir, config=config)
         if _is_prepared(builder):
             return builder
         logger.info("Preparing data set %s in %s", builder.name, builder.data_dir)

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-import tensorflow_datasets as tfds
-
+from actlab.data import _tfds_catalog
 from actlab.data._dataset import TASKS
-
-
-@dataclasses.dataclass(frozen=True)
-class DatasetSpec:
-    """A registered data set.
-
-    Attributes:
-      name: registry key, as written in configs.
-      builder: TFDS builder class that provides a ``"train"`` and a ``"test"``
-        split. Its ``info.supervised_keys`` name the input and label features.
-      task: ``"binary"``, ``"multiclass"``, ``"multilabel"`` or
-        ``"regression"``.
-      summary: one-line description for listings.
-    """
-
-    name: str
-    builder: type[tfds.core.DatasetBuilder]
-    task: str
-    summary: str = ""
-
-    @property
-    def tfds_name(self) -> str:
-        """The name the builder has in TFDS's registry and data directory."""
-        return self.builder.name
-
+from actlab.data._spec import DatasetSpec
+from actlab.data._standardize import STANDARDIZATIONS
 
 _REGISTRY: dict[str, DatasetSpec] = {}
 
@@ -42,29 +16,54 @@ def register(spec: DatasetSpec) -> DatasetSpec:
         raise ValueError(
             f"data set {spec.name!r} is already registered; choose another name"
         )
-    if spec.task not in TASKS:
+    if spec.name.startswith(_tfds_catalog.PREFIX):
+        raise ValueError(
+            f"data set name {spec.name!r} is invalid; the prefix "
+            f"{_tfds_catalog.PREFIX!r} is reserved for TFDS catalog names"
+        )
+    # A TFDS catalog data set may leave both to be read from its features.
+    is_catalog = spec.catalog is not None
+    if spec.task not in TASKS and not (is_catalog and spec.task is None):
         raise ValueError(
             f"task={spec.task!r} of data set {spec.name!r} is invalid; "
             f"expected one of: {', '.join(TASKS)}"
+        )
+    if spec.standardization not in STANDARDIZATIONS and not (
+        is_catalog and spec.standardization is None
+    ):
+        raise ValueError(
+            f"standardization={spec.standardization!r} of data set "
+            f"{spec.name!r} is invalid; expected one of: "
+            f"{', '.join(STANDARDIZATIONS)}"
         )
     _REGISTRY[spec.name] = spec
     return spec
 
 
 def available() -> tuple[str, ...]:
-    """Return the registered data set names, sorted."""
+    """Return the registered data set names, sorted.
+
+    Any data set in TFDS's catalog also loads as ``"tfds:NAME"``; those names
+    are not listed.
+    """
     return tuple(sorted(_REGISTRY))
 
 
 def spec(name: str) -> DatasetSpec:
     """Return the registry entry for ``name``.
 
+    ``name`` is a registered name, or ``"tfds:"`` and a name from TFDS's
+    catalog, such as ``"tfds:kmnist"`` or ``"tfds:cifar10_corrupted/brightness_1"``.
+
     Raises:
-      ValueError: if ``name`` is not registered; the message lists the names.
+      ValueError: if ``name`` is neither; the message lists the names.
     """
+    if name.startswith(_tfds_catalog.PREFIX):
+        return _tfds_catalog.catalog_spec(name)
     try:
         return _REGISTRY[name]
     except KeyError:
         raise ValueError(
-            f"unknown data set {name!r}; available: {', '.join(available())}"
+            f"unknown data set {name!r}; available: {', '.join(available())}, "
+            f"or {_tfds_catalog.PREFIX}NAME for a data set of TFDS's catalog"
         ) from None

@@ -1,100 +1,31 @@
 """TFDS builders for data sets that ship with scikit-learn, so nothing downloads.
 
-Each builder writes a fixed train/test split. ``TEST_FRACTION`` of the samples
-go to the test split, chosen by scikit-learn's ``train_test_split`` with
-``random_state=SPLIT_SEED`` and stratified by class for classification. The
-split is part of the prepared data, so every run and every seed of an
-experiment trains and evaluates on the same samples.
+Each builder writes the fixed train/test split that ``ArrayBuilder`` describes:
+25% of the samples go to the test split, stratified by class for
+classification, with split seed 0.
 """
 
 from __future__ import annotations
 
-import abc
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import tensorflow_datasets as tfds
 
-TEST_FRACTION = 0.25
-SPLIT_SEED = 0
+from actlab.data._array_builder import ArrayBuilder
 
 _HOMEPAGE = "https://scikit-learn.org/stable/datasets/toy_dataset.html"
 
 
-class SklearnBuilder(tfds.core.GeneratorBasedBuilder, skip_registration=True):
-    """Base class for builders that wrap a data set bundled with scikit-learn.
+class SklearnBuilder(ArrayBuilder, skip_registration=True):
+    """Base class for builders that wrap a data set bundled with scikit-learn."""
 
-    A record contains ``"features"``, a float32 vector of ``NUM_FEATURES``
-    values, and the label or target under ``LABEL_KEY``. Changing the features,
-    the labels, ``TEST_FRACTION`` or ``SPLIT_SEED`` changes the prepared data,
-    so it needs a new ``VERSION``; otherwise TFDS keeps reading the old files.
-    """
-
-    VERSION = tfds.core.Version("1.0.0")
-    RELEASE_NOTES: ClassVar[dict[str, str]] = {"1.0.0": "Initial release."}
-    NUM_FEATURES: ClassVar[int]
-    LABEL_KEY: ClassVar[str] = "label"
-    DESCRIPTION: ClassVar[str]
-
-    @abc.abstractmethod
-    def _label_feature(self) -> tfds.features.FeatureConnector:
-        """Return the TFDS feature that encodes the label or target."""
-
-    @abc.abstractmethod
-    def _load_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Load all samples: features ``(n, NUM_FEATURES)`` and labels."""
-
-    def _info(self) -> tfds.core.DatasetInfo:
-        features = tfds.features.FeaturesDict(
-            {
-                "features": tfds.features.Tensor(
-                    shape=(self.NUM_FEATURES,), dtype=np.float32
-                ),
-                self.LABEL_KEY: self._label_feature(),
-            }
-        )
-        return tfds.core.DatasetInfo(
-            builder=self,
-            description=self.DESCRIPTION,
-            features=features,
-            supervised_keys=("features", self.LABEL_KEY),
-            homepage=_HOMEPAGE,
-        )
-
-    def _split_generators(self, dl_manager: Any) -> dict[str, Iterator]:
-        # Imported here because scikit-learn takes over a second to import
-        # and is needed only while preparing.
-        from sklearn import model_selection
-
-        del dl_manager  # The data ships with scikit-learn.
-        x, y = self._load_arrays()
-        label_feature = self.info.features[self.LABEL_KEY]
-        is_classification = isinstance(label_feature, tfds.features.ClassLabel)
-        train, test = model_selection.train_test_split(
-            np.arange(len(x)),
-            test_size=TEST_FRACTION,
-            random_state=SPLIT_SEED,
-            stratify=y if is_classification else None,
-        )
-        return {
-            "train": self._generate_examples(x, y, train),
-            "test": self._generate_examples(x, y, test),
-        }
-
-    def _generate_examples(
-        self, x: np.ndarray, y: np.ndarray, indices: np.ndarray
-    ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
-        # The key is the row in scikit-learn's arrays. TFDS orders the records
-        # by a hash of the key, so the order is the same on every machine.
-        for index in indices:
-            record = {"features": x[index].astype(np.float32), self.LABEL_KEY: y[index]}
-            yield int(index), record
+    HOMEPAGE: ClassVar[str] = _HOMEPAGE
 
 
 class Digits(SklearnBuilder):
     name = "actlab_digits"
-    NUM_FEATURES = 64
+    FEATURE_SHAPE = (64,)
     DESCRIPTION = (
         "1,797 handwritten digits as 8x8 images of pixel counts 0-16, flattened "
         "to 64 features, 10 classes. Source: UCI Optical Recognition of "
@@ -111,9 +42,38 @@ class Digits(SklearnBuilder):
         return bunch.data, bunch.target
 
 
+class DigitsImages(Digits):
+    """The digits as ``(8, 8, 1)`` images, in the same split as ``Digits``.
+
+    The split depends only on the labels and the seed, so each image is in the
+    same split as its flattened copy in ``Digits``, under the same key.
+    """
+
+    name = "actlab_digits_images"
+    FEATURE_SHAPE = (8, 8, 1)
+    DESCRIPTION = (
+        "1,797 handwritten digits as 8x8 single-channel images of pixel counts "
+        "0-16, 10 classes. Source: UCI Optical Recognition of Handwritten "
+        "Digits test set, as bundled with scikit-learn."
+    )
+
+
+class DigitsSequence(Digits):
+    """The digits as sequences of 8 rows of 8 pixels, in the split of ``Digits``."""
+
+    name = "actlab_digits_sequence"
+    FEATURE_SHAPE = (8, 8)
+    DESCRIPTION = (
+        "1,797 handwritten digits as sequences of 8 steps, one per image row "
+        "from top to bottom, each with the row's 8 pixel counts 0-16 as "
+        "features, 10 classes. Source: UCI Optical Recognition of Handwritten "
+        "Digits test set, as bundled with scikit-learn."
+    )
+
+
 class BreastCancer(SklearnBuilder):
     name = "actlab_breast_cancer"
-    NUM_FEATURES = 30
+    FEATURE_SHAPE = (30,)
     DESCRIPTION = (
         "569 breast masses described by 30 features of cell nuclei, labelled "
         "malignant (0) or benign (1) as in scikit-learn. Source: UCI Breast "
@@ -133,7 +93,7 @@ class BreastCancer(SklearnBuilder):
 
 class Diabetes(SklearnBuilder):
     name = "actlab_diabetes"
-    NUM_FEATURES = 10
+    FEATURE_SHAPE = (10,)
     LABEL_KEY = "target"
     DESCRIPTION = (
         "442 diabetes patients with 10 baseline features (age, sex, body mass "
@@ -153,3 +113,43 @@ class Diabetes(SklearnBuilder):
         # statistics of all 442 samples, which would leak the test split.
         bunch = datasets.load_diabetes(scaled=False)
         return bunch.data, bunch.target.astype(np.float32).reshape(-1, 1)
+
+
+class Wine(SklearnBuilder):
+    name = "actlab_wine"
+    FEATURE_SHAPE = (13,)
+    DESCRIPTION = (
+        "178 wines from three cultivars, described by 13 results of a chemical "
+        "analysis (alcohol, malic acid, ash, ...), 3 classes. Source: UCI Wine "
+        "Recognition, as bundled with scikit-learn."
+    )
+
+    def _label_feature(self) -> tfds.features.FeatureConnector:
+        # Same label order and names as scikit-learn's target_names.
+        return tfds.features.ClassLabel(names=["class_0", "class_1", "class_2"])
+
+    def _load_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn import datasets
+
+        bunch = datasets.load_wine()
+        return bunch.data, bunch.target
+
+
+class Iris(SklearnBuilder):
+    name = "actlab_iris"
+    FEATURE_SHAPE = (4,)
+    DESCRIPTION = (
+        "150 iris flowers described by sepal and petal length and width in cm, "
+        "3 species. Source: Fisher's Iris data (1936), as bundled with "
+        "scikit-learn."
+    )
+
+    def _label_feature(self) -> tfds.features.FeatureConnector:
+        # Same label order and names as scikit-learn's target_names.
+        return tfds.features.ClassLabel(names=["setosa", "versicolor", "virginica"])
+
+    def _load_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn import datasets
+
+        bunch = datasets.load_iris()
+        return bunch.data, bunch.target
