@@ -1,9 +1,9 @@
 """Structured configs for Hydra, and the checks that run before any work.
 
 Each config group has a typed schema, here or (for the models) in
-``actlab.models.config``. Hydra's ConfigStore holds the
-schemas, so ``trainer.epochs=abc`` fails while Hydra composes the config, and
-``check`` rejects values of the right type but outside their range. The
+``actlab.models.config``. Hydra's ConfigStore holds the schemas, so
+``trainer.epochs=abc`` fails while Hydra composes the config, and ``check``
+rejects values of the right type but outside their range. The
 ``activation`` group is generated from the activation registry: every
 registered activation is an option, with its hyperparameters as typed fields.
 """

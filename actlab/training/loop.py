@@ -80,7 +80,9 @@ def make_epoch_fn(
     """
 
     def loss_fn(params, rest, x, y):
-        model = nnx.merge(graphdef, params, rest)
+        # Batch norm and dropout write to ``rest`` in train mode. Flax rejects
+        # writes to Variables made outside this trace, so merge fresh copies.
+        model = nnx.merge(graphdef, params, rest, copy=True)
         model.train()
         loss = task.loss(model(x), y)
         _, _, new_rest = nnx.split(model, nnx.Param, ...)
