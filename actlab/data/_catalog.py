@@ -37,6 +37,14 @@ register(
 )
 register(
     DatasetSpec(
+        name="linnerud",
+        builder=_sklearn_builders.Linnerud,
+        task="regression",
+        summary="20 men, 3 exercise features, 3 physiological targets",
+    )
+)
+register(
+    DatasetSpec(
         name="digits",
         builder=_sklearn_builders.Digits,
         task="multiclass",

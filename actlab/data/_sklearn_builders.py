@@ -115,6 +115,27 @@ class Diabetes(SklearnBuilder):
         return bunch.data, bunch.target.astype(np.float32).reshape(-1, 1)
 
 
+class Linnerud(SklearnBuilder):
+    name = "actlab_linnerud"
+    FEATURE_SHAPE = (3,)
+    LABEL_KEY = "target"
+    DESCRIPTION = (
+        "20 middle-aged men with 3 exercise features (chin-ups, sit-ups, "
+        "jumps) and 3 physiological targets (weight, waist, pulse), a "
+        "multi-output regression problem. Source: Tenenhaus, La regression "
+        "PLS (1998), as bundled with scikit-learn."
+    )
+
+    def _label_feature(self) -> tfds.features.FeatureConnector:
+        return tfds.features.Tensor(shape=(3,), dtype=np.float32)
+
+    def _load_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn import datasets
+
+        bunch = datasets.load_linnerud()
+        return bunch.data, bunch.target.astype(np.float32)
+
+
 class Wine(SklearnBuilder):
     name = "actlab_wine"
     FEATURE_SHAPE = (13,)
