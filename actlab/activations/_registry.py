@@ -35,6 +35,11 @@ class Hyperparameter:
 class Properties:
     """Mathematical properties of an activation at its default hyperparameters.
 
+    For an activation that mixes the feature axis (softmax and the like), range,
+    monotonic and smooth describe output ``i`` as a function of input ``i``
+    with the other inputs held fixed, and zero_centred states whether the output
+    at the zero vector is 0.
+
     Attributes:
       range: ``(lower, upper)`` bounds of the output; ``-math.inf`` or
         ``math.inf`` where unbounded.
@@ -97,38 +102,97 @@ class ActivationSpec:
 
 
 _REGISTRY: dict[str, ActivationSpec] = {}
+# Alias -> canonical name; every canonical name maps to itself, so the dict
+# contains exactly the names that spec() accepts.
+_NAMES: dict[str, str] = {}
+# Learnable activations exist only as modules (actlab.activations.module), so
+# spec() and get() name them here to point callers there.
+_MODULE_ONLY: set[str] = set()
+
+
+def reserve_module_name(name: str) -> None:
+    """Mark ``name`` as a learnable activation that has no function form.
+
+    Raises:
+      ValueError: if ``name`` is already registered or reserved.
+    """
+    if name in _NAMES or name in _MODULE_ONLY:
+        raise ValueError(f"activation name {name!r} is already registered")
+    _MODULE_ONLY.add(name)
 
 
 def register(spec: ActivationSpec) -> ActivationSpec:
-    """Add ``spec`` to the registry; a name can be registered only once."""
-    if spec.name in _REGISTRY:
-        raise ValueError(f"activation {spec.name!r} is already registered")
+    """Add ``spec`` and its aliases to the registry.
+
+    Raises:
+      ValueError: if the name or an alias is already taken, by a name or an
+        alias, or if the initializer is not one of the three families.
+    """
     if spec.initializer not in ("he", "lecun", "glorot"):
         raise ValueError(
             f"initializer={spec.initializer!r} of activation {spec.name!r} is "
             "invalid; expected 'he', 'lecun' or 'glorot'"
         )
+    names = (spec.name, *spec.aliases)
+    if len(set(names)) != len(names):
+        raise ValueError(
+            f"activation {spec.name!r} lists a name twice in {names!r}; "
+            "each alias must be distinct from the name and the other aliases"
+        )
+    for name in names:
+        if name in _MODULE_ONLY:
+            raise ValueError(f"activation name {name!r} is already registered")
+        if name in _NAMES:
+            owner = _NAMES[name]
+            raise ValueError(
+                f"activation name {name!r} is already registered"
+                + ("" if owner == name else f" as an alias of {owner!r}")
+            )
     _REGISTRY[spec.name] = spec
+    for name in names:
+        _NAMES[name] = spec.name
     return spec
 
 
-def available() -> tuple[str, ...]:
-    """Return the registered activation names, sorted."""
+def available(*, include_aliases: bool = True) -> tuple[str, ...]:
+    """Return the accepted activation names, sorted.
+
+    Args:
+      include_aliases: list aliases such as ``"swish"`` beside the canonical
+        names; with False, each activation appears once, by its
+        ``ActivationSpec.name``.
+    """
+    if include_aliases:
+        return tuple(sorted(_NAMES))
     return tuple(sorted(_REGISTRY))
 
 
-def spec(name: str) -> ActivationSpec:
-    """Return the registry entry for ``name``.
+def canonical_name(name: str) -> str:
+    """Return the registered name that ``name`` (possibly an alias) resolves to.
 
     Raises:
       ValueError: if ``name`` is not registered; the message lists the names.
     """
     try:
-        return _REGISTRY[name]
+        return _NAMES[name]
     except KeyError:
+        if name in _MODULE_ONLY:
+            raise ValueError(
+                f"activation {name!r} is learnable and has no function form; "
+                f"build it with actlab.activations.module({name!r}, ...)"
+            ) from None
         raise ValueError(
             f"unknown activation {name!r}; available: {', '.join(available())}"
         ) from None
+
+
+def spec(name: str) -> ActivationSpec:
+    """Return the registry entry for ``name``; an alias gives the same entry.
+
+    Raises:
+      ValueError: if ``name`` is not registered; the message lists the names.
+    """
+    return _REGISTRY[canonical_name(name)]
 
 
 def _convert(name: str, hp: Hyperparameter, value: Any) -> Any:
@@ -184,6 +248,8 @@ def validate(name: str, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
 
 def get(name: str, **hyperparameters: Any) -> Activation:
     """Return activation ``name`` as a jit-compiled function of one array.
+
+    ``name`` may be an alias; the function is that of the canonical entry.
 
     Example:
       >>> elu = get("elu", alpha=0.5)

@@ -10,7 +10,7 @@ import importlib
 
 from activation_references._reference import Reference
 
-_FAMILIES = ("classic",)
+_FAMILIES = ("classic", "squashers", "rectifiers")
 
 REFERENCES: dict[str, Reference] = {}
 for _family in _FAMILIES:

@@ -37,6 +37,11 @@ class Reference:
         like) instead of acting elementwise.
       kinks: points, at the default hyperparameters, where the derivative is a
         convention rather than a limit, such as 0 for relu.
+      max_ulp: documented exceptions to the accuracy bound of 4 ulp, keyed by
+        ``"value/float32"``, ``"derivative/float64"`` and so on: the measured
+        worst error, in ulp of that dtype, that the activation is allowed.
+      max_ulp_reason: why the closed form cannot meet 4 ulp there; required
+        when ``max_ulp`` is not empty.
     """
 
     value: Callable[..., np.ndarray]
@@ -48,3 +53,5 @@ class Reference:
     mp_jvp: Callable[..., Any] | None = None
     vector: bool = False
     kinks: tuple[float, ...] = ()
+    max_ulp: dict[str, float] = dataclasses.field(default_factory=dict)
+    max_ulp_reason: str = ""

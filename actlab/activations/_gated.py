@@ -1,0 +1,472 @@
+"""Gated activations: SiLU (swish), hard SiLU, Mish, LiSHT and the GLU.
+
+The first four multiply the input by a gate computed from the input itself,
+and the GLU gates one half of the feature axis by the other. Each function is
+pure JAX, returns the floating dtype of its input (integer and boolean input is
+promoted to the default float dtype), works under ``jax.jit`` and
+``jax.vmap``, and computes float16 and bfloat16 in float32.
+
+SiLU and Mish have a minimum, so their derivative crosses 0 at an irrational
+point ``x0``. Near it the textbook derivative is a difference of nearly equal
+terms, and its relative error grows without bound. Here the derivative is
+rewritten in ``d = x - x0``, with ``x0`` to twice the working precision, as a
+sum of terms of one sign.
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from actlab.activations import _precise
+from actlab.activations._numerics import widen
+from actlab.activations._registry import (
+    ActivationSpec,
+    Hyperparameter,
+    Properties,
+    register,
+)
+
+# Beyond this |beta * x| the sigmoid is 0 or 1 and its derivative 0 in every
+# dtype.
+_SATURATION = 2048.0
+
+# The minimum of x * sigmoid(x) lies at z0 = -1 - W(1/e), where W is Lambert's
+# function, because silu'(z) = sigmoid(z) sigmoid(-z) (1 + z + exp(z)); there
+# exp(z0) = -(1 + z0) = W(1/e), which is also minus the minimum value.
+_SILU_ROOT = "-1.2784645427610737951093587390229801554394774886197"
+_SILU_ROOT_EXP = "0.27846454276107379510935873902298015543947748861975"
+
+
+def _silu_slope(z: jax.Array, z_error: jax.Array) -> jax.Array:
+    """Return d/dz of z * sigmoid(z) at the argument ``z + z_error``."""
+    bounded = jnp.clip(z, -_SATURATION, _SATURATION)
+    decay = jnp.exp(-jnp.abs(bounded))
+    # z >= 0: sigmoid(z) (1 + z sigmoid(-z)), a product of positive terms.
+    positive = (1 + bounded * (decay / (1 + decay))) / (1 + decay)
+    # z < 0: sigmoid(z) sigmoid(-z) (1 + z + exp(z)). With d = z - z0 and
+    # 1 + z0 + exp(z0) = 0, the last factor is d + exp(z0) expm1(d), whose
+    # terms share the sign of d; d as a pair of floats makes the first exact.
+    offset_high, offset_low = _precise.offset_pair_from(bounded, _SILU_ROOT)
+    offset_low = offset_low + z_error
+    growth = _precise.expm1(offset_high + offset_low)
+    numerator = offset_high + (
+        offset_low + _precise.constant(_SILU_ROOT_EXP, z.dtype) * growth
+    )
+    negative = _precise.logistic_slope_times(numerator, bounded, z_error)
+    return jnp.where(z >= 0, positive, negative)
+
+
+@jax.custom_jvp
+def _silu(x: jax.Array, beta: jax.Array) -> jax.Array:
+    z, z_error = _precise.product_and_error(beta, x)
+    # -inf * sigmoid(-inf) would be NaN; the limit is 0.
+    factor = jnp.maximum(x, jnp.finfo(x.dtype).min)
+    return _precise.logistic_times(factor, z, z_error)
+
+
+def _silu_jvp(primals, tangents):
+    x, beta = primals
+    x_dot, beta_dot = tangents
+    z, z_error = _precise.product_and_error(beta, x)
+
+    def by_x():
+        return _silu_slope(z, z_error)
+
+    def by_beta():
+        # d/dbeta x sigmoid(beta x) = x**2 sigmoid'(beta x).
+        finite_x = jnp.clip(x, jnp.finfo(x.dtype).min, jnp.finfo(x.dtype).max)
+        bounded = jnp.clip(z, -_SATURATION, _SATURATION)
+        return _precise.logistic_slope_times(finite_x, bounded, z_error) * finite_x
+
+    value = _silu(x, beta)
+    return value, _precise.combine_tangents(value, (x_dot, by_x), (beta_dot, by_beta))
+
+
+_silu.defjvp(_silu_jvp, symbolic_zeros=True)
+
+
+def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
+    r"""Sigmoid-weighted linear unit (SiLU), also called swish.
+
+    .. math::
+      \mathrm{silu}(x) = x \, \sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}
+
+    At :math:`\beta = 1` this is the SiLU; the swish of Ramachandran et al.
+    adds the trainable or fixed :math:`\beta`, and :math:`\beta \to \infty`
+    gives the ReLU. The range is :math:`[-W(1/e)/\beta, \infty)` with the
+    Lambert W value :math:`W(1/e) \approx 0.27846`, reached at
+    :math:`x = (-1 - W(1/e))/\beta \approx -1.27846/\beta`. The derivative is
+    :math:`\sigma(\beta x)\,(1 + \beta x\,\sigma(-\beta x))`, 1/2 at 0. It is
+    computed without cancellation near its zero at the minimum and without
+    underflow in the negative tail, where ``jax.nn.silu``'s gradient becomes
+    0 in float64 while the true derivative is a normal number. The rounding
+    error of :math:`\beta x` is recovered exactly. Sources: Hendrycks and
+    Gimpel, "Gaussian Error Linear Units (GELUs)", 2016 (which names the
+    SiLU); Elfwing, Uchibe and Doya, "Sigmoid-Weighted Linear Units for
+    Neural Network Function Approximation in Reinforcement Learning", 2018;
+    Ramachandran, Zoph and Le, "Searching for Activation Functions", 2017,
+    https://arxiv.org/abs/1710.05941.
+
+    Args:
+      x: input array.
+      beta: the gate's sharpness :math:`\beta > 0`; it is cast to the dtype of
+        ``x``.
+
+    Returns:
+      An array with the shape and dtype of ``x``.
+
+    Example:
+      >>> get("silu")(jnp.array([-2.0, 0.0, 1.0]))
+      Array([-0.23840584,  0.        ,  0.7310586 ], dtype=float32)
+    """
+    x, dtype = widen(x)
+    return _silu(x, jnp.asarray(beta, x.dtype)).astype(dtype)
+
+
+@jax.custom_jvp
+def _hard_silu(x: jax.Array) -> jax.Array:
+    middle = jnp.clip(x, -3, 3)
+    quadratic = middle * (middle + 3) / 6
+    return jnp.where(x <= -3, 0, jnp.where(x >= 3, x, quadratic))
+
+
+@_hard_silu.defjvp
+def _hard_silu_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    middle = jnp.clip(x, -3, 3)
+    slope = jnp.where(x <= -3, 0, jnp.where(x >= 3, 1, (2 * middle + 3) / 6))
+    return _hard_silu(x), slope * x_dot
+
+
+def hard_silu(x: ArrayLike) -> jax.Array:
+    r"""Hard SiLU, also called hard swish: the input times a clipped linear gate.
+
+    .. math::
+      \mathrm{hard\_silu}(x) = x \, \frac{\mathrm{relu6}(x + 3)}{6}
+      = \begin{cases} 0, & x \le -3 \\ x (x + 3) / 6, & -3 < x < 3 \\
+      x, & x \ge 3 \end{cases}
+
+    The range is :math:`[-3/8, \infty)`, with the minimum at :math:`x = -3/2`.
+    The derivative is 0, :math:`(2x + 3)/6` and 1 on the three pieces, and it
+    jumps at :math:`x = \pm 3`. There this function returns the derivative of
+    the outer piece, 0 at :math:`-3` and 1 at :math:`3`, as
+    ``jax.nn.hard_silu`` does (PyTorch returns :math:`-1/2` and :math:`3/2`).
+    NaN input gives NaN. Source: Howard et al., "Searching for MobileNetV3",
+    ICCV 2019, https://arxiv.org/abs/1905.02244.
+
+    Args:
+      x: input array.
+
+    Returns:
+      An array with the shape and dtype of ``x``.
+
+    Example:
+      >>> get("hard_silu")(jnp.array([-2.0, 0.0, 1.0]))
+      Array([-0.33333334,  0.        ,  0.6666667 ], dtype=float32)
+    """
+    x, dtype = widen(x)
+    return _hard_silu(x).astype(dtype)
+
+
+# Above this input mish(x) = x and mish'(x) = 1 to within 2**-60.
+_MISH_SATURATION = 30.0
+# mish'(x) = e M(x) / (n + 2)**2 with e = exp(x), n = e (e + 2) and
+# M(x) = e**3 + 4 e**2 + (6 + 4 x) e + 4 (1 + x). Its zero x0, the minimum of
+# mish, and the coefficients of M in d = x - x0 (see _mish_slope), from mpmath
+# at 50 digits.
+_MISH_ROOT = "-1.1924312145154952121375883404207394056006864093225"
+_MISH_CUBIC = "0.02795124200917013645086646140401783191113"
+_MISH_QUADRATIC = "0.3684065968836178042735476332258283721081"
+_MISH_LINEAR = "0.3733670191691929078259392670531114183835"
+
+
+def _mish_exponentials(x: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Return e = exp(x) and n = e (e + 2), so that tanh(softplus(x)) = n / (n + 2)."""
+    e = jnp.exp(jnp.minimum(x, _MISH_SATURATION))
+    return e, e * (e + 2)
+
+
+@jax.custom_jvp
+def _mish(x: jax.Array) -> jax.Array:
+    e, n = _mish_exponentials(x)
+    positive = x * (n / (n + 2))
+    # x e (e + 2) / (n + 2), with exp(x) applied last so that it cannot
+    # underflow before the product does.
+    finite_x = jnp.maximum(x, jnp.finfo(x.dtype).min)
+    negative = _precise.times_exp(finite_x * ((e + 2) / (n + 2)), jnp.minimum(x, 0))
+    return jnp.where(x > _MISH_SATURATION, x, jnp.where(x > 0, positive, negative))
+
+
+def _mish_slope(x: jax.Array) -> jax.Array:
+    e, n = _mish_exponentials(x)
+    denominator = n + 2
+    # x > 0: tanh(sp) + x sigmoid(x) (1 - tanh(sp)**2) with sp = softplus(x),
+    # a sum of positive terms, and 1 - tanh(sp)**2 = 4 (n + 1) / (n + 2)**2.
+    gate = n / denominator
+    sigmoid = e / (1 + e)
+    positive = gate + x * sigmoid * (4 * ((n + 1) / denominator) / denominator)
+    # x <= 0: with M(x0) = 0, M(x0 + d) is E**3 expm1(3d) + 4 E**2 expm1(2d) +
+    # (6 + 4 x0) E expm1(d) + 4 d (1 + e) for E = exp(x0). Every term has the
+    # sign of d, and the largest, 4d, is exact when d is a pair of floats.
+    bounded = jnp.maximum(x, -_SATURATION)
+    offset_high, offset_low = _precise.offset_pair_from(bounded, _MISH_ROOT)
+    offset = offset_high + offset_low
+    smaller_terms = (
+        _precise.constant(_MISH_CUBIC, x.dtype) * _precise.expm1(3 * offset)
+        + _precise.constant(_MISH_QUADRATIC, x.dtype) * _precise.expm1(2 * offset)
+        + _precise.constant(_MISH_LINEAR, x.dtype) * _precise.expm1(offset)
+        + 4 * offset * e
+    )
+    numerator = 4 * offset_high + (4 * offset_low + smaller_terms)
+    # (n + 2)**2 = e**4 + 4 e**3 + 8 e**2 + 8 e + 4, whose terms are positive,
+    # rounds less than the square of the rounded n + 2.
+    squared = (((e + 4) * e + 8) * e + 8) * e + 4
+    negative = _precise.times_exp(numerator / squared, jnp.minimum(bounded, 0))
+    return jnp.where(x > _MISH_SATURATION, 1, jnp.where(x > 0, positive, negative))
+
+
+@_mish.defjvp
+def _mish_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    return _mish(x), _mish_slope(x) * x_dot
+
+
+def mish(x: ArrayLike) -> jax.Array:
+    r"""Mish: the input times the tanh of its softplus.
+
+    .. math::
+      \mathrm{mish}(x) = x \tanh\left(\log(1 + e^x)\right)
+      = x \, \frac{e^x (e^x + 2)}{e^x (e^x + 2) + 2}
+
+    The second form, free of tanh and log, is the one computed. The range is
+    :math:`[m, \infty)` with :math:`m \approx -0.30884`, reached at
+    :math:`x_0 \approx -1.19243`. The derivative is
+    :math:`\tanh(s) + x\,\sigma(x)\,(1 - \tanh^2(s))` with
+    :math:`s = \log(1 + e^x)`, which is :math:`3/5` at 0; it is computed
+    without cancellation near its zero at :math:`x_0` and without underflow
+    in the negative tail. Source: Misra, "Mish: A Self Regularized
+    Non-Monotonic Activation Function", BMVC 2020,
+    https://arxiv.org/abs/1908.08681.
+
+    Args:
+      x: input array.
+
+    Returns:
+      An array with the shape and dtype of ``x``.
+
+    Example:
+      >>> get("mish")(jnp.array([-2.0, 0.0, 1.0]))
+      Array([-0.25250146,  0.        ,  0.86509836], dtype=float32)
+    """
+    x, dtype = widen(x)
+    return _mish(x).astype(dtype)
+
+
+@jax.custom_jvp
+def _lisht(x: jax.Array) -> jax.Array:
+    magnitude = jnp.abs(x)
+    return magnitude * _precise.tanh_of_magnitude(magnitude)
+
+
+@_lisht.defjvp
+def _lisht_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    magnitude = jnp.minimum(jnp.abs(x), _SATURATION)
+    # tanh(x) + x sech(x)**2, both terms with the sign of x, and
+    # sech(x)**2 = 4 exp(-2|x|) / (1 + exp(-2|x|))**2 without cancellation.
+    decay = jnp.exp(-2 * magnitude)
+    sech_squared = 4 * decay / ((1 + decay) * (1 + decay))
+    slope = _precise.tanh_of_magnitude(magnitude) + magnitude * sech_squared
+    return _lisht(x), jnp.sign(x) * slope * x_dot
+
+
+def lisht(x: ArrayLike) -> jax.Array:
+    r"""Linearly scaled hyperbolic tangent (LiSHT).
+
+    .. math::
+      \mathrm{lisht}(x) = x \tanh(x)
+
+    The function is even and its range is :math:`[0, \infty)`. The derivative
+    is :math:`\tanh(x) + x\,\mathrm{sech}^2(x)`, 0 at :math:`x = 0`; both
+    terms share the sign of :math:`x`, so it has no cancellation. The tanh is
+    computed as :math:`E / (E + 2)` with :math:`E = e^{2|x|} - 1`, which is
+    more accurate than XLA's float32 tanh near 0. Source: Roy, Manna, Dubey
+    and Chaudhuri, "LiSHT: Non-Parametric Linearly Scaled Hyperbolic Tangent
+    Activation Function for Neural Networks", 2019,
+    https://arxiv.org/abs/1901.05894.
+
+    Args:
+      x: input array.
+
+    Returns:
+      An array with the shape and dtype of ``x``.
+
+    Example:
+      >>> get("lisht")(jnp.array([-2.0, 0.0, 1.0]))
+      Array([1.9280552, 0.       , 0.7615942], dtype=float32)
+    """
+    x, dtype = widen(x)
+    return _lisht(x).astype(dtype)
+
+
+@jax.custom_jvp
+def _gate(value: jax.Array, gate: jax.Array) -> jax.Array:
+    return _precise.logistic_times(value, gate)
+
+
+@_gate.defjvp
+def _gate_jvp(primals, tangents):
+    value, gate = primals
+    value_dot, gate_dot = tangents
+    by_value = _precise.logistic_times(jnp.ones_like(value), gate)
+    by_gate = _precise.logistic_slope_times(value, gate)
+    return _gate(value, gate), by_value * value_dot + by_gate * gate_dot
+
+
+def glu(x: ArrayLike) -> jax.Array:
+    r"""Gated linear unit over the last (feature) axis.
+
+    .. math::
+      \mathrm{glu}(x) = a \odot \sigma(b), \quad x = [a, b]
+
+    The last axis, of even size :math:`2n`, is split into its first half
+    :math:`a` and its second half :math:`b`, and the output has size
+    :math:`n` there, so a layer followed by a GLU needs twice the features it
+    passes on. Each output is linear in its value :math:`a_i`, with range all
+    reals, and the partial derivatives are :math:`\sigma(b_i)` by :math:`a_i`
+    and :math:`a_i \sigma(b_i) \sigma(-b_i)` by :math:`b_i`. Both keep their
+    relative precision in the saturated tails of the gate. Source: Dauphin,
+    Fan, Auli and Grangier, "Language Modeling with Gated Convolutional
+    Networks", ICML 2017, https://arxiv.org/abs/1612.08083.
+
+    Args:
+      x: input array whose last axis has even size.
+
+    Returns:
+      An array with the dtype of ``x`` and the shape of ``x`` with the last
+      axis halved.
+
+    Raises:
+      ValueError: if the last axis has odd size.
+
+    Example:
+      >>> get("glu")(jnp.array([-2.0, 1.0, 0.0, 3.0]))
+      Array([-1.        ,  0.95257413], dtype=float32)
+    """
+    x, dtype = widen(x)
+    size = x.shape[-1] if x.ndim else 0
+    if size % 2 or not size:
+        raise ValueError(
+            f"glu: the last axis has size {size}; it must be even and positive, "
+            "because glu splits it into a value half and a gate half"
+        )
+    value, gate = jnp.split(x, 2, axis=-1)
+    return _gate(value, gate).astype(dtype)
+
+
+def _is_positive_finite(value: float) -> bool:
+    return 0 < value < math.inf
+
+
+# Initialiser: "he" (weight variance 2 / fan_in), because each of these units,
+# like the ReLU, passes about half of a zero-mean input and damps the rest.
+register(
+    ActivationSpec(
+        name="silu",
+        fn=silu,
+        hyperparameters=(
+            Hyperparameter("beta", 1.0, "in (0, inf)", _is_positive_finite),
+        ),
+        initializer="he",
+        summary="x * sigmoid(beta * x)",
+        properties=Properties(
+            range=(-float(_SILU_ROOT_EXP), math.inf),
+            monotonic=False,
+            smooth=True,
+            zero_centred=True,
+            self_gated=True,
+            derivative_at_0=0.5,
+            source="Hendrycks and Gimpel 2016, 'Gaussian Error Linear Units "
+            "(GELUs)'; Ramachandran, Zoph and Le 2017, 'Searching for "
+            "Activation Functions'",
+        ),
+        aliases=("swish",),
+    )
+)
+register(
+    ActivationSpec(
+        name="hard_silu",
+        fn=hard_silu,
+        initializer="he",
+        summary="x * relu6(x + 3) / 6",
+        properties=Properties(
+            range=(-0.375, math.inf),
+            monotonic=False,
+            smooth=False,
+            zero_centred=True,
+            self_gated=True,
+            derivative_at_0=0.5,
+            source="Howard et al. 2019, 'Searching for MobileNetV3'",
+        ),
+        aliases=("hard_swish",),
+    )
+)
+register(
+    ActivationSpec(
+        name="mish",
+        fn=mish,
+        initializer="he",
+        summary="x * tanh(softplus(x))",
+        properties=Properties(
+            range=(-0.30884341301725040663, math.inf),
+            monotonic=False,
+            smooth=True,
+            zero_centred=True,
+            self_gated=True,
+            derivative_at_0=0.6,
+            source="Misra 2020, 'Mish: A Self Regularized Non-Monotonic "
+            "Activation Function'",
+        ),
+    )
+)
+register(
+    ActivationSpec(
+        name="lisht",
+        fn=lisht,
+        initializer="he",
+        summary="x * tanh(x)",
+        properties=Properties(
+            range=(0.0, math.inf),
+            monotonic=False,
+            smooth=True,
+            zero_centred=False,
+            self_gated=True,
+            derivative_at_0=0.0,
+            source="Roy, Manna, Dubey and Chaudhuri 2019, 'LiSHT: Non-Parametric "
+            "Linearly Scaled Hyperbolic Tangent Activation Function for Neural "
+            "Networks'",
+        ),
+    )
+)
+register(
+    ActivationSpec(
+        name="glu",
+        fn=glu,
+        initializer="he",
+        summary="first half of the last axis times sigmoid of the second half",
+        properties=Properties(
+            range=(-math.inf, math.inf),
+            monotonic=True,
+            smooth=True,
+            zero_centred=True,
+            self_gated=False,
+            derivative_at_0=None,
+            source="Dauphin, Fan, Auli and Grangier 2017, 'Language Modeling with "
+            "Gated Convolutional Networks'",
+        ),
+    )
+)
