@@ -5,7 +5,8 @@ Each config group has a typed schema, here or (for the models) in
 ``trainer.epochs=abc`` fails while Hydra composes the config, and ``check``
 rejects values of the right type but outside their range. The
 ``activation`` group is generated from the activation registry: every
-registered activation is an option, with its hyperparameters as typed fields.
+registered activation, and each learnable one (``activations.learnable()``),
+is an option, with its hyperparameters as typed fields.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import dataclasses
 import os
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
@@ -86,7 +89,7 @@ class Config:
 
 def _activation_schema(name: str) -> type:
     """Make a dataclass with ``name`` and the typed hyperparameters of ``name``."""
-    spec = activations.spec(name)
+    spec = activations.module_spec(name)
     fields: list[tuple[str, type, Any]] = [
         ("name", str, dataclasses.field(default=name))
     ]
@@ -105,7 +108,7 @@ def register_configs() -> None:
     store.store(group="model", name="mlp_schema", node=MLPConfig)
     store.store(group="model", name="cnn_schema", node=CNNConfig)
     store.store(group="model", name="rnn_schema", node=RNNConfig)
-    for name in activations.available():
+    for name in (*activations.available(), *activations.learnable()):
         store.store(group="activation", name=name, node=_activation_schema(name))
 
 
@@ -118,10 +121,29 @@ def _check_activation(cfg: DictConfig) -> dict[str, Any]:
     values = OmegaConf.to_container(cfg, resolve=True)
     name = values.pop("name")
     try:
-        return activations.validate(name, values)
+        return activations.validate_module(name, values)
     except ValueError as error:
         detail = str(error).removeprefix(f"{name}: ")
         raise ConfigError(f"activation={name}: {detail}") from None
+
+
+def _check_width_preserved(name: str, hyperparameters: dict[str, Any]) -> None:
+    """Reject a hidden activation that changes the feature width, such as glu.
+
+    Every model feeds a hidden layer's activation into a layer of the same
+    width, so an activation that halves the last axis cannot be a hidden one.
+    """
+    if name in activations.learnable():
+        return
+    function = activations.get(name, **hyperparameters)
+    probe = jax.ShapeDtypeStruct((1, 4), jnp.float32)
+    width = jax.eval_shape(function, probe).shape[-1]
+    _require(
+        width == 4,
+        f"activation={name} is invalid as a hidden activation: it changes the "
+        f"feature width (4 features in, {width} out), but every hidden layer "
+        "passes its width on unchanged; choose a width-preserving activation",
+    )
 
 
 def _check_model(cfg: DictConfig) -> None:
@@ -141,7 +163,8 @@ def check(cfg: DictConfig) -> None:
 
     Hydra has already checked the types; this checks names and ranges.
     """
-    _check_activation(cfg.activation)
+    hyperparameters = _check_activation(cfg.activation)
+    _check_width_preserved(cfg.activation.name, hyperparameters)
     _check_model(cfg.model)
     try:
         data.validate(cfg.data.name, sequence_length=cfg.data.sequence_length)

@@ -141,6 +141,37 @@ def build_results(
     }
 
 
+def hidden_activation(
+    name: str, hyperparameters: dict[str, Any], model_name: str
+) -> activations.Activation | models.ActivationFactory:
+    """Return the hidden activation: a function, or a factory of modules.
+
+    Learnable activations and ``rrelu`` (random slopes while training) are
+    built with ``activations.module`` for each layer. The RNN's cells take
+    only functions, so there ``rrelu`` uses its mean slope throughout.
+
+    Raises:
+      config.ConfigError: for a learnable activation with ``model=rnn``.
+    """
+    if not activations.needs_module(name):
+        return activations.get(name, **hyperparameters)
+    if model_name == "rnn":
+        if activations.is_learnable(name):
+            raise config.ConfigError(
+                f"activation={name} is learnable, but model=rnn takes only "
+                "activation functions; use model=mlp or model=cnn"
+            )
+        log.info("model=rnn: %s uses its mean slope while training too", name)
+        return activations.get(name, **hyperparameters)
+
+    def build(num_features: int, rngs: Any) -> Any:
+        return activations.module(
+            name, num_features=num_features, rngs=rngs, **hyperparameters
+        )
+
+    return models.ActivationFactory(build)
+
+
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Check ``cfg``, train, and return the results document.
 
@@ -163,8 +194,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     except ValueError as error:
         raise config.ConfigError(str(error)) from None
     hyperparameters = config.activation_hyperparameters(cfg)
-    activation = activations.get(cfg.activation.name, **hyperparameters)
-    family = activations.spec(cfg.activation.name).initializer
+    activation = hidden_activation(cfg.activation.name, hyperparameters, cfg.model.name)
+    family = activations.initializer_family(cfg.activation.name, hyperparameters)
     kernel_init = models.resolve_initializer(cfg.model.kernel_init, family)
     log.info(
         "data %s (%s, %d train, %d test); %s with %s %s; kernel_init %s",

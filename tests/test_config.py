@@ -25,13 +25,21 @@ def test_default_config_is_valid():
     assert cfg.optimizer.name == "adam"
 
 
+# Activations that change the feature width cannot be hidden activations.
+WIDTH_CHANGING = {"glu"}
+
+
 @pytest.mark.parametrize("name", activations.available())
 def test_every_activation_is_an_option(name):
     cfg = compose([f"activation={name}"])
-    config.check(cfg)
     assert cfg.activation.name == name
     expected = activations.spec(name).defaults()
     assert config.activation_hyperparameters(cfg) == expected
+    if name in WIDTH_CHANGING:
+        with pytest.raises(config.ConfigError, match="changes the feature width"):
+            config.check(cfg)
+    else:
+        config.check(cfg)
 
 
 @pytest.mark.parametrize("name", _options("data"))

@@ -1,6 +1,7 @@
 """Model families: shapes, gradients, learning, norm, dropout, config checks."""
 
 import dataclasses
+import re
 
 import jax
 import jax.numpy as jnp
@@ -451,7 +452,7 @@ def test_input_shape_errors(cfg, shape, message):
         (CNNConfig(kernel_sizes=[3]), r"model.kernel_sizes=\[3\] is invalid; give"),
         (CNNConfig(kernel_sizes=[3, 0]), r"model.kernel_sizes=\[3, 0\] is invalid"),
         (CNNConfig(strides=[1, 1, 1]), r"model.strides=\[1, 1, 1\] is invalid"),
-        (CNNConfig(padding="full"), "model.padding='full' is invalid; available"),
+        (CNNConfig(padding="full"), "model.padding='full' is invalid; give same"),
         (CNNConfig(pooling="sum"), "model.pooling='sum' is invalid; available"),
         (CNNConfig(pool_size=0), "model.pool_size=0 is invalid; it must be >= 1"),
         (CNNConfig(norm="group"), "model.norm='group' is invalid"),
@@ -463,6 +464,7 @@ def test_input_shape_errors(cfg, shape, message):
         (RNNConfig(num_layers=0), "model.num_layers=0 is invalid; it must be >= 1"),
         (RNNConfig(kernel_init="x"), "model.kernel_init='x' is invalid"),
         (RNNConfig(gate_activation=""), "model.gate_activation='' is invalid"),
+        (RNNConfig(readout="max"), "model.readout='max' is invalid; available: last"),
     ],
 )
 def test_check_error_names_field_and_value(cfg, message):
@@ -495,3 +497,186 @@ def test_default_configs_build(cfg, shape):
     factory = models.build_model(cfg, shape, 10, activation=jnp.tanh, kernel_init=HE)
     outputs = nnx.eval_shape(lambda: factory(rngs=nnx.Rngs(0))(jnp.zeros((2, *shape))))
     assert outputs.shape == (2, 10)
+
+
+@pytest.mark.parametrize(
+    ("padding", "expected"),
+    [("same", "same"), ("valid", "valid"), (0, 0), (3, 3)],
+)
+def test_parse_padding_accepts(padding, expected):
+    assert models.parse_padding(padding) == expected
+
+
+@pytest.mark.parametrize("padding", [-1, "1", "full", 1.5, True, None])
+def test_parse_padding_rejects(padding):
+    message = f"model.padding={padding!r} is invalid; give same, valid or an integer"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        models.parse_padding(padding, "model.padding")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        models.check(CNNConfig(padding=padding))
+
+
+def test_integer_padding_pads_both_ends():
+    cfg = CNNConfig(
+        channels=[3],
+        kernel_sizes=[5],
+        strides=[2],
+        padding=2,
+        pooling="none",
+        dense_sizes=[],
+    )
+    model = models.build_model(cfg, (9,), 2, activation=jnp.tanh, kernel_init=HE)(
+        rngs=nnx.Rngs(0)
+    )
+    conv = model.blocks[0].conv
+    x = jnp.asarray(_inputs((9, 1)))
+    padded = jnp.pad(x, ((0, 0), (2, 2), (0, 0)))
+    expected = jax.lax.conv_general_dilated(
+        padded, conv.kernel[...], (2,), "VALID", dimension_numbers=("NWC", "WIO", "NWC")
+    )
+    expected = expected + conv.bias[...]
+    np.testing.assert_allclose(conv(x), expected, rtol=1e-5, atol=1e-6)
+    # PyTorch's length: floor((9 + 2 * 2 - 5) / 2) + 1 = 5.
+    assert conv(x).shape == (4, 5, 3)
+    assert model.output.in_features == 5 * 3
+
+
+def test_integer_padding_too_small_input():
+    cfg = CNNConfig(channels=[2], kernel_sizes=[7], strides=[1], padding=1)
+    with pytest.raises(ValueError, match=r"input shape \(4, 1\) is too small"):
+        models.build_model(cfg, (4,), 2, activation=jnp.tanh, kernel_init=HE)
+
+
+# The MNIST-1D reference models of Greydanus (2020), "Scaling down deep
+# learning", with the parameter counts of their PyTorch definitions.
+MNIST1D_MLP = MLPConfig(hidden_sizes=[100, 100], residual=True)
+MNIST1D_CNN = CNNConfig(
+    channels=[25, 25, 25],
+    kernel_sizes=[5, 3, 3],
+    strides=[2, 2, 2],
+    padding=1,
+    pooling="none",
+    dense_sizes=[],
+)
+MNIST1D_GRU = RNNConfig(
+    cell="gru", hidden_size=6, bidirectional=True, readout="flatten"
+)
+
+
+def _count_params(model):
+    return sum(leaf.size for leaf in jax.tree.leaves(nnx.state(model, nnx.Param)))
+
+
+def test_mnist1d_cnn_matches_reference_shapes():
+    model = models.build_model(
+        MNIST1D_CNN, (40,), 10, activation=jax.nn.relu, kernel_init=HE
+    )(rngs=nnx.Rngs(0))
+    h = jnp.zeros((2, 40, 1))
+    lengths = []
+    for block in model.blocks:
+        h = block(h)
+        lengths.append(h.shape[1])
+    # PyTorch: Conv1d(k5, s2, p1) 40 -> 19, then Conv1d(k3, s2, p1) -> 10 -> 5.
+    assert lengths == [19, 10, 5]
+    assert len(model.head) == 0
+    assert model.output.in_features == 125
+    # conv1 150 + conv2 1,900 + conv3 1,900 + linear 1,260, as in PyTorch.
+    assert _count_params(model) == 5210
+
+
+def test_mnist1d_mlp_matches_reference():
+    model = models.build_model(
+        MNIST1D_MLP, (40,), 10, activation=jax.nn.relu, kernel_init=HE
+    )(rngs=nnx.Rngs(0))
+    first, second = model.hidden
+    assert not first.residual
+    assert second.residual
+    # 40 * 100 + 100, 100 * 100 + 100, 100 * 10 + 10, as in PyTorch.
+    assert _count_params(model) == 15210
+
+
+def test_residual_adds_activated_layer():
+    model = models.MLP(
+        4,
+        [5, 5],
+        2,
+        activation=jax.nn.relu,
+        kernel_init=HE,
+        residual=True,
+        rngs=nnx.Rngs(0),
+    )
+    second = model.hidden[1].linear
+    second.bias[...] = jnp.linspace(-1.0, 1.0, 5)
+    x = jnp.asarray(_inputs((4,)))
+    h = jax.nn.relu(model.hidden[0].linear(x))
+    h = h + jax.nn.relu(h @ second.kernel[...] + second.bias[...])
+    np.testing.assert_allclose(model(x), model.output(h), rtol=1e-6, atol=1e-6)
+
+
+def _gru(readout, num_layers=1):
+    cfg = dataclasses.replace(MNIST1D_GRU, readout=readout, num_layers=num_layers)
+    factory = models.build_model(cfg, (7,), 3, activation=jnp.tanh, kernel_init=HE)
+    return factory(rngs=nnx.Rngs(0))
+
+
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_rnn_readout_flatten_reads_every_step(num_layers):
+    model = _gru("flatten", num_layers)
+    x = jnp.asarray(_inputs((7,)))
+    xs = jnp.swapaxes(x[..., None], 0, 1)
+    for layer in model.layers:
+        xs, _ = layer(xs)
+    assert xs.shape == (7, 4, 12)
+    features = jnp.concatenate(list(xs), axis=-1)
+    assert model.output.in_features == 7 * 12
+    np.testing.assert_allclose(model(x), model.output(features), atol=1e-6)
+
+
+def test_rnn_readout_mean_averages_steps():
+    model = _gru("mean")
+    x = jnp.asarray(_inputs((7,)))
+    outputs, _ = model.layers[0](jnp.swapaxes(x[..., None], 0, 1))
+    assert model.output.in_features == 12
+    np.testing.assert_allclose(model(x), model.output(outputs.mean(axis=0)), atol=1e-6)
+
+
+def test_rnn_readout_last_is_final_state():
+    model = _gru("last")
+    x = jnp.asarray(_inputs((7,)))
+    _, final = model.layers[0](jnp.swapaxes(x[..., None], 0, 1))
+    np.testing.assert_allclose(model(x), model.output(final), atol=1e-6)
+    assert RNNConfig().readout == "last"
+
+
+def test_mnist1d_gru_params():
+    # The output layer reads 40 steps * 2 directions * 6 units = 480 values.
+    model = models.build_model(
+        MNIST1D_GRU, (40,), 10, activation=jnp.tanh, kernel_init=HE
+    )(rngs=nnx.Rngs(0))
+    assert model.output.in_features == 480
+    # Flax's GRUCell has 144 parameters per direction: PyTorch's GRU has 162,
+    # with a second bias on each gate's recurrent term.
+    assert _count_params(model) == 480 * 10 + 10 + 2 * 144
+
+
+def test_rnn_rejects_unknown_readout():
+    with pytest.raises(ValueError, match="readout='max' is invalid; available: last"):
+        models.RNN(
+            (5,),
+            2,
+            hidden_size=4,
+            readout="max",
+            activation=jnp.tanh,
+            kernel_init=HE,
+            rngs=nnx.Rngs(0),
+        )
+
+
+def test_pytorch_default_initializer_bounds():
+    init = models.initializer("pytorch_default")
+    # A Conv1d kernel (width 5, 4 input channels): fan_in 20.
+    kernel = np.asarray(init(jax.random.key(0), (5, 4, 300)))
+    bound = 1 / np.sqrt(20)
+    assert np.abs(kernel).max() <= bound
+    assert np.abs(kernel).max() > 0.99 * bound
+    np.testing.assert_allclose(kernel.var(), bound**2 / 3, rtol=0.05)

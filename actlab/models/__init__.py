@@ -6,6 +6,7 @@ Models never look up activation names; the caller passes functions.
 """
 
 from actlab.models._init import INITIALIZERS, initializer, resolve_initializer
+from actlab.models._layers import ActivationFactory
 from actlab.models.build import ModelFactory, build_model
 from actlab.models.cnn import CNN
 from actlab.models.config import (
@@ -14,6 +15,7 @@ from actlab.models.config import (
     NORMS,
     PADDINGS,
     POOLINGS,
+    READOUTS,
     CNNConfig,
     MLPConfig,
     ModelConfig,
@@ -22,6 +24,7 @@ from actlab.models.config import (
     check_cnn,
     check_mlp,
     check_rnn,
+    parse_padding,
 )
 from actlab.models.dropout import AlphaDropout
 from actlab.models.mlp import MLP
@@ -36,7 +39,9 @@ __all__ = [
     "NORMS",
     "PADDINGS",
     "POOLINGS",
+    "READOUTS",
     "RNN",
+    "ActivationFactory",
     "AlphaDropout",
     "CNNConfig",
     "MLPConfig",
@@ -49,5 +54,6 @@ __all__ = [
     "check_mlp",
     "check_rnn",
     "initializer",
+    "parse_padding",
     "resolve_initializer",
 ]

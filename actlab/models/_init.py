@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import jax
 from flax import nnx
 
@@ -17,6 +19,13 @@ _INITIALIZERS = {
     # activations that are linear around zero such as tanh and sigmoid.
     "glorot_normal": nnx.initializers.glorot_normal,
     "glorot_uniform": nnx.initializers.glorot_uniform,
+    # PyTorch's default for the weights of nn.Linear and nn.Conv1d/2d
+    # (kaiming_uniform_ with a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    # variance 1 / (3 fan_in). PyTorch's recurrent layers draw their weights
+    # from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) instead.
+    "pytorch_default": functools.partial(
+        nnx.initializers.variance_scaling, 1 / 3, "fan_in", "uniform"
+    ),
 }
 
 # Initialiser used for each activation family under `kernel_init: auto`.

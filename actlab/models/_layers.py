@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import jax
@@ -12,13 +13,47 @@ from actlab.models.dropout import AlphaDropout
 Activation = Callable[[jax.Array], jax.Array]
 
 
+@dataclasses.dataclass(frozen=True)
+class ActivationFactory:
+    """Builds a fresh activation module for each layer that uses it.
+
+    Models call ``factory(num_features, rngs)`` once per layer, with the
+    width of that layer's output, so each layer owns its parameters, for
+    example ``ActivationFactory(lambda n, rngs: module("prelu",
+    num_features=n, rngs=rngs))``.
+
+    Attributes:
+      build: ``build(num_features, rngs)`` returns an ``nnx.Module`` that
+        maps an array with ``num_features`` on its last axis to an array of
+        the same shape.
+    """
+
+    build: Callable[[int, nnx.Rngs], nnx.Module]
+
+    def __call__(self, num_features: int, rngs: nnx.Rngs) -> nnx.Module:
+        return self.build(num_features, rngs)
+
+
+LayerActivation = Activation | ActivationFactory
+
+
+def instantiate(
+    activation: LayerActivation, num_features: int, rngs: nnx.Rngs
+) -> Activation:
+    """Return ``activation`` itself, or the module a factory builds for the layer."""
+    if isinstance(activation, ActivationFactory):
+        return activation(num_features, rngs)
+    return activation
+
+
 def per_layer(
-    activation: Activation | Sequence[Activation], count: int, layers: str
-) -> list[Activation]:
+    activation: LayerActivation | Sequence[LayerActivation], count: int, layers: str
+) -> list[LayerActivation]:
     """Return one activation for each of ``count`` layers.
 
     Args:
-      activation: one callable used everywhere, or a sequence of ``count``.
+      activation: one callable or ``ActivationFactory`` used everywhere, or
+        a sequence of ``count``.
       count: number of layers that take an activation.
       layers: what those layers are, for the error message.
 
@@ -75,7 +110,8 @@ class DenseBlock(nnx.Module):
     Args:
       in_features: width of the input.
       out_features: width of the output.
-      activation: function applied after the norm.
+      activation: function applied after the norm, or a factory that
+        builds this block's activation module with ``out_features``.
       kernel_init: initialiser of the dense kernel.
       norm: ``"none"``, ``"batch"`` or ``"layer"``.
       dropout: drop rate after the activation, in [0, 1).
@@ -89,7 +125,7 @@ class DenseBlock(nnx.Module):
         in_features: int,
         out_features: int,
         *,
-        activation: Activation,
+        activation: LayerActivation,
         kernel_init: jax.nn.initializers.Initializer,
         norm: str = "none",
         dropout: float = 0.0,
@@ -107,7 +143,7 @@ class DenseBlock(nnx.Module):
             rngs=rngs,
         )
         self.norm = make_norm(norm, out_features, rngs)
-        self.activation = activation
+        self.activation = instantiate(activation, out_features, rngs)
         self.dropout = make_dropout(dropout, alpha_dropout, rngs)
         self.residual = residual and in_features == out_features
 

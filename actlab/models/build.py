@@ -120,4 +120,5 @@ def _factory(
         activation=activation,
         gate_activation=gate_activation,
         kernel_init=kernel_init,
+        readout=cfg.readout,
     )

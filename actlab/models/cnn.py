@@ -9,14 +9,32 @@ from collections.abc import Sequence
 import jax
 from flax import nnx
 
-from actlab.models._layers import Activation, DenseBlock, make_norm, per_layer
+from actlab.models._layers import (
+    Activation,
+    DenseBlock,
+    instantiate,
+    make_norm,
+    per_layer,
+)
+from actlab.models.config import parse_padding
 
 
-def _conv_size(size: int, kernel: int, stride: int, padding: str) -> int:
+def _conv_size(size: int, kernel: int, stride: int, padding: str | int) -> int:
     """Return the length of one spatial axis after a convolution."""
     if padding == "same":
         return math.ceil(size / stride)
-    return math.ceil((size - kernel + 1) / stride)
+    if padding == "valid":
+        padding = 0
+    # Floor division, as in PyTorch: positions where the kernel would overhang
+    # the padded input are dropped. Negative when the kernel does not fit.
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _flax_padding(padding: str | int) -> str | int:
+    """Return ``padding`` as ``nnx.Conv`` takes it: ``"SAME"``, ``"VALID"`` or int."""
+    if isinstance(padding, str):
+        return padding.upper()
+    return padding
 
 
 class ConvBlock(nnx.Module):
@@ -28,7 +46,8 @@ class ConvBlock(nnx.Module):
       spatial_dims: 1 for sequences, 2 for images.
       kernel_size: kernel length along every spatial axis.
       stride: convolution stride along every spatial axis.
-      padding: ``"same"`` or ``"valid"``.
+      padding: ``"same"``, ``"valid"``, or the number of zeros added at both
+        ends of every spatial axis.
       norm: ``"none"``, ``"batch"`` or ``"layer"`` over the channels.
       pooling: ``"none"``, ``"max"`` or ``"avg"``.
       pool_size: pooling window and stride along every spatial axis.
@@ -45,7 +64,7 @@ class ConvBlock(nnx.Module):
         spatial_dims: int,
         kernel_size: int,
         stride: int,
-        padding: str,
+        padding: str | int,
         norm: str,
         pooling: str,
         pool_size: int,
@@ -58,13 +77,13 @@ class ConvBlock(nnx.Module):
             out_features,
             (kernel_size,) * spatial_dims,
             (stride,) * spatial_dims,
-            padding=padding.upper(),
+            padding=_flax_padding(padding),
             use_bias=norm != "batch",
             kernel_init=kernel_init,
             rngs=rngs,
         )
         self.norm = make_norm(norm, out_features, rngs)
-        self.activation = activation
+        self.activation = instantiate(activation, out_features, rngs)
         self.pooling = pooling
         self.window = (pool_size,) * spatial_dims
 
@@ -96,23 +115,26 @@ class CNN(nnx.Module):
       channels: output channels of each convolution block.
       kernel_sizes: kernel size of each block.
       strides: stride of each block.
-      padding: ``"same"`` or ``"valid"``.
+      padding: ``"same"``, ``"valid"``, or an integer >= 0: that many zeros
+        at both ends of every spatial axis, as PyTorch's ``padding``.
       pooling: ``"none"``, ``"max"`` or ``"avg"`` after each block.
       pool_size: pooling window and stride.
       norm: normalisation in each convolution block.
-      dense_sizes: width of each hidden dense layer of the head.
+      dense_sizes: width of each hidden dense layer of the head; empty for
+        none, so the output layer reads the flattened last block.
       dropout: drop rate after each hidden dense layer, in [0, 1).
       activation: one function for every layer, or a sequence with one per
-        convolution block followed by one per hidden dense layer.
+        convolution block followed by one per hidden dense layer. An
+        ``ActivationFactory`` builds a separate module for each layer.
       kernel_init: initialiser of the convolution and hidden dense kernels.
         The output layer uses LeCun normal.
       alpha_dropout: use alpha dropout instead of dropout (for SELU).
       rngs: random streams for initialisation and dropout.
 
     Raises:
-      ValueError: for an input of rank 0 or above 3, an input that the blocks
-        shrink to nothing, lists of different lengths, or an activation
-        sequence of the wrong length.
+      ValueError: for an input of rank 0 or above 3, an invalid padding or
+        pooling, an input that the blocks shrink to nothing, lists of
+        different lengths, or an activation sequence of the wrong length.
     """
 
     def __init__(
@@ -123,7 +145,7 @@ class CNN(nnx.Module):
         channels: Sequence[int],
         kernel_sizes: Sequence[int],
         strides: Sequence[int],
-        padding: str = "same",
+        padding: str | int = "same",
         pooling: str = "max",
         pool_size: int = 2,
         norm: str = "none",
@@ -140,8 +162,7 @@ class CNN(nnx.Module):
                 f"CNN input shape {input_shape} is invalid; give (length,), "
                 "(length, channels) or (height, width, channels) per example"
             )
-        if padding not in ("same", "valid"):
-            raise ValueError(f"padding={padding!r} is invalid; available: same, valid")
+        padding = parse_padding(padding)
         if pooling not in ("none", "max", "avg"):
             raise ValueError(
                 f"pooling={pooling!r} is invalid; available: none, max, avg"
@@ -174,7 +195,7 @@ class CNN(nnx.Module):
                 raise ValueError(
                     f"CNN input shape {input_shape} is too small: convolution block "
                     f"{index + 1} leaves spatial shape {tuple(spatial)}; use fewer "
-                    "blocks, smaller kernels, strides or pool_size, or padding='same'"
+                    "blocks, smaller kernels, strides or pool_size, or more padding"
                 )
             blocks.append(
                 ConvBlock(

@@ -16,8 +16,10 @@ from actlab.models._init import INITIALIZERS
 MODELS = ("mlp", "cnn", "rnn")
 NORMS = ("none", "batch", "layer")
 POOLINGS = ("none", "max", "avg")
+# Named paddings; ``CNNConfig.padding`` also takes an integer >= 0.
 PADDINGS = ("same", "valid")
 CELLS = ("simple", "lstm", "gru")
+READOUTS = ("last", "flatten", "mean")
 
 
 @dataclasses.dataclass
@@ -60,7 +62,9 @@ class CNNConfig:
         least one block.
       kernel_sizes: kernel size of each block (square in 2-D), each >= 1.
       strides: convolution stride of each block, each >= 1.
-      padding: ``"same"`` or ``"valid"``.
+      padding: ``"same"``, ``"valid"``, or an integer >= 0: that many zeros
+        added at both ends of every spatial axis, as in PyTorch's ``Conv1d``
+        and ``Conv2d``.
       pooling: pooling after each block's activation: ``"none"``, ``"max"``
         or ``"avg"``.
       pool_size: pooling window and stride, >= 1.
@@ -77,7 +81,7 @@ class CNNConfig:
     channels: list[int] = dataclasses.field(default_factory=lambda: [16, 32])
     kernel_sizes: list[int] = dataclasses.field(default_factory=lambda: [3, 3])
     strides: list[int] = dataclasses.field(default_factory=lambda: [1, 1])
-    padding: str = "same"
+    padding: str | int = "same"
     pooling: str = "max"
     pool_size: int = 2
     norm: str = "none"
@@ -104,6 +108,11 @@ class RNNConfig:
         recurrent kernels stay orthogonal.
       gate_activation: registry name of the gate activation of LSTM and GRU
         cells; the simple cell has no gates.
+      readout: what the output layer reads from the last recurrent layer:
+        ``"last"``, the final hidden state (both directions' final states
+        when bidirectional); ``"flatten"``, the outputs of every step
+        concatenated, ``steps * units`` features; ``"mean"``, the outputs
+        averaged over the steps.
     """
 
     name: str = "rnn"
@@ -113,6 +122,7 @@ class RNNConfig:
     bidirectional: bool = False
     kernel_init: str = "auto"
     gate_activation: str = "sigmoid"
+    readout: str = "last"
 
 
 ModelConfig = MLPConfig | CNNConfig | RNNConfig
@@ -150,6 +160,25 @@ def _check_per_block(field: str, values: Sequence[int], num_blocks: int) -> None
     )
 
 
+def parse_padding(value: str | int, field: str = "padding") -> str | int:
+    """Return a CNN padding: ``"same"``, ``"valid"`` or an integer >= 0.
+
+    Hydra passes ``padding: 1`` as the integer 1. Strings of digits, floats and
+    booleans are invalid, so a typo cannot turn into a padding silently.
+
+    Raises:
+      ValueError: naming ``field`` and the value, for any other value.
+    """
+    if value in PADDINGS:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ValueError(
+        f"{field}={value!r} is invalid; give same, valid or an integer >= 0 "
+        f"(zeros added at both ends of each spatial axis), for example {field}=1"
+    )
+
+
 def _check_dropout(rate: float) -> None:
     _require(
         0 <= rate < 1,
@@ -174,7 +203,7 @@ def check_cnn(cfg: CNNConfig) -> None:
     _check_sizes("channels", cfg.channels, "[16,32]")
     _check_per_block("kernel_sizes", cfg.kernel_sizes, len(cfg.channels))
     _check_per_block("strides", cfg.strides, len(cfg.channels))
-    _check_choice("padding", cfg.padding, PADDINGS)
+    parse_padding(cfg.padding, "model.padding")
     _check_choice("pooling", cfg.pooling, POOLINGS)
     _require(
         cfg.pool_size >= 1,
@@ -201,6 +230,7 @@ def check_rnn(cfg: RNNConfig) -> None:
         value = getattr(cfg, field)
         _require(value >= 1, f"model.{field}={value} is invalid; it must be >= 1")
     _check_kernel_init(cfg.kernel_init)
+    _check_choice("readout", cfg.readout, READOUTS)
     _require(
         isinstance(cfg.gate_activation, str) and cfg.gate_activation != "",
         f"model.gate_activation={cfg.gate_activation!r} is invalid; give an "

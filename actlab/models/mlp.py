@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import jax
 from flax import nnx
 
-from actlab.models._layers import Activation, DenseBlock, per_layer
+from actlab.models._layers import DenseBlock, LayerActivation, per_layer
 
 
 class MLP(nnx.Module):
@@ -22,7 +22,8 @@ class MLP(nnx.Module):
       hidden_sizes: width of each hidden layer; its length is the depth.
       out_features: number of output units.
       activation: function applied after every hidden layer, or a sequence
-        with one function per hidden layer.
+        with one function per hidden layer. An ``ActivationFactory`` in
+        place of a function builds a separate module for each layer.
       kernel_init: initialiser for the hidden layers' kernels. The output
         layer uses LeCun normal, since no activation follows it.
       residual: add each hidden layer's input to its output where the widths
@@ -45,7 +46,7 @@ class MLP(nnx.Module):
         hidden_sizes: Sequence[int],
         out_features: int,
         *,
-        activation: Activation | Sequence[Activation],
+        activation: LayerActivation | Sequence[LayerActivation],
         kernel_init: jax.nn.initializers.Initializer,
         residual: bool = False,
         norm: str = "none",

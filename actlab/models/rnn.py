@@ -14,7 +14,8 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
-from actlab.models._layers import Activation, per_layer
+from actlab.models._layers import Activation, ActivationFactory, per_layer
+from actlab.models.config import READOUTS
 
 _CELLS = {"simple": nnx.SimpleCell, "lstm": nnx.LSTMCell, "gru": nnx.GRUCell}
 
@@ -30,6 +31,11 @@ def _make_cell(
 ) -> nnx.Module:
     if kind not in _CELLS:
         raise ValueError(f"cell={kind!r} is invalid; available: {', '.join(_CELLS)}")
+    if isinstance(activation, ActivationFactory):
+        raise ValueError(
+            "the RNN's candidate activation must be a plain function, not an "
+            "ActivationFactory; learnable activations apply to MLP and CNN layers"
+        )
     options = {"activation_fn": activation, "kernel_init": kernel_init, "rngs": rngs}
     if kind != "simple":
         options["gate_fn"] = gate_activation
@@ -114,12 +120,14 @@ class RecurrentLayer(nnx.Module):
 
 
 class RNN(nnx.Module):
-    """Stacked recurrent layers, then a linear output layer on the final state.
+    """Stacked recurrent layers, then a linear output layer on a readout.
 
-    The output layer reads the last layer's hidden state after the last step,
-    or, when bidirectional, the forward state after the last step
-    concatenated with the backward state after the first step. It returns
-    logits, for sequence classification or regression.
+    With ``readout="last"`` the output layer reads the last layer's hidden
+    state after the last step, or, when bidirectional, the forward state after
+    the last step concatenated with the backward state after the first step.
+    ``"flatten"`` reads the last layer's outputs at every step, concatenated
+    in step order, and ``"mean"`` their average over the steps. The output
+    layer returns logits, for sequence classification or regression.
 
     Args:
       input_shape: shape of one example, ``(steps, features)``; a ``(steps,)``
@@ -131,17 +139,24 @@ class RNN(nnx.Module):
         the previous layer's outputs at every step.
       bidirectional: run each layer in both directions.
       activation: the candidate activation (``tanh`` in the classic cells),
-        one for all layers or a sequence with one per layer.
+        one for all layers or a sequence with one per layer. It must be a
+        function, not an ``ActivationFactory``, so learnable activations do
+        not apply to the cells.
       gate_activation: the gate activation of LSTM and GRU cells; None means
         ``jax.nn.sigmoid``. The simple cell has no gates and ignores it.
       kernel_init: initialiser of the input kernels. The recurrent kernels
         keep Flax's orthogonal initialisers; the output layer uses LeCun
         normal.
+      readout: ``"last"``, ``"flatten"`` or ``"mean"``, as above. With
+        ``"flatten"`` the output layer has ``steps * units`` inputs, where
+        ``units`` is ``hidden_size`` times the number of directions, so the
+        model accepts only sequences of ``input_shape[0]`` steps.
       rngs: random streams for initialisation.
 
     Raises:
-      ValueError: for an input of rank 0 or above 2, an unknown cell,
-        ``num_layers`` below 1, or an activation sequence of the wrong length.
+      ValueError: for an input of rank 0 or above 2, an unknown cell or
+        readout, ``num_layers`` below 1, or an activation sequence of the
+        wrong length.
     """
 
     def __init__(
@@ -156,6 +171,7 @@ class RNN(nnx.Module):
         activation: Activation | Sequence[Activation],
         gate_activation: Activation | None = None,
         kernel_init: jax.nn.initializers.Initializer,
+        readout: str = "last",
         rngs: nnx.Rngs,
     ):
         input_shape = tuple(input_shape)
@@ -166,6 +182,10 @@ class RNN(nnx.Module):
             )
         if num_layers < 1:
             raise ValueError(f"num_layers={num_layers} is invalid; it must be >= 1")
+        if readout not in READOUTS:
+            raise ValueError(
+                f"readout={readout!r} is invalid; available: {', '.join(READOUTS)}"
+            )
         self.add_feature_axis = len(input_shape) == 1
         in_features = 1 if self.add_feature_axis else input_shape[1]
         activations = per_layer(activation, num_layers, "recurrent layers")
@@ -189,8 +209,12 @@ class RNN(nnx.Module):
             )
             in_features = directions * hidden_size
         self.layers = nnx.List(layers)
+        self.readout = readout
+        readout_features = directions * hidden_size
+        if readout == "flatten":
+            readout_features *= input_shape[0]
         self.output = nnx.Linear(
-            directions * hidden_size,
+            readout_features,
             out_features,
             kernel_init=nnx.initializers.lecun_normal(),
             rngs=rngs,
@@ -203,4 +227,11 @@ class RNN(nnx.Module):
         final = None
         for layer in self.layers:
             xs, final = layer(xs)
-        return self.output(final)
+        if self.readout == "flatten":
+            # (steps, batch, units) -> (batch, steps * units), step by step.
+            features = jnp.swapaxes(xs, 0, 1).reshape(xs.shape[1], -1)
+        elif self.readout == "mean":
+            features = jnp.mean(xs, axis=0)
+        else:
+            features = final
+        return self.output(features)

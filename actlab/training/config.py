@@ -30,6 +30,12 @@ class OptimizerConfig:
       weight_decay: decoupled weight decay of ``adamw``, >= 0.
       grad_clip_norm: clip gradients to this global norm before the update;
         0 disables clipping.
+      activation_lr: learning rate of the activations' own parameters (PReLU
+        slopes, swish beta, rational coefficients), > 0; None trains them
+        with ``lr``. The same optimiser kind and settings apply.
+      activation_weight_decay: ``weight_decay`` for the activations'
+        parameters, >= 0 (only ``adamw`` uses it); None keeps
+        ``weight_decay``.
     """
 
     name: str = "adam"
@@ -42,6 +48,8 @@ class OptimizerConfig:
     decay: float = 0.9
     weight_decay: float = 1e-4
     grad_clip_norm: float = 0.0
+    activation_lr: float | None = None
+    activation_weight_decay: float | None = None
 
 
 @dataclasses.dataclass
@@ -98,6 +106,19 @@ def check_optimizer(config: OptimizerConfig) -> None:
         f"optimizer.grad_clip_norm={config.grad_clip_norm} is invalid; it must be "
         ">= 0 (0 disables clipping)",
     )
+    if config.activation_lr is not None:
+        _require(
+            math.isfinite(config.activation_lr) and config.activation_lr > 0,
+            f"optimizer.activation_lr={config.activation_lr} is invalid; it must "
+            "be a finite number > 0, or null to use optimizer.lr",
+        )
+    if config.activation_weight_decay is not None:
+        _require(
+            math.isfinite(config.activation_weight_decay)
+            and config.activation_weight_decay >= 0,
+            f"optimizer.activation_weight_decay={config.activation_weight_decay} "
+            "is invalid; it must be >= 0, or null to use optimizer.weight_decay",
+        )
 
 
 def check_trainer(config: TrainerConfig) -> None:
