@@ -204,7 +204,8 @@ def test_agrees_with_jax_nn(name, hyperparameters, reference, dtype):
 # (name, hyperparameters, jax.nn function, x, dtype, jax.nn's relative error at
 # least): float64 tails where jax.nn's gradient is 0 (celu, selu: expm1's
 # derivative taken as expm1(x) + 1; silu, mish: exp(x) flushed to 0 before the
-# product with x) or loses many digits (gelu, squareplus: cancellation).
+# product with x; the tanh GELU: 1 + tanh(u) cancels to 0) or loses many digits
+# (the exact GELU, squareplus: cancellation).
 JAX_NN_TAILS = [
     ("celu", {}, jax.nn.celu, -40.0, np.float64, 0.5),
     ("selu", {}, jax.nn.selu, -40.0, np.float64, 0.5),
@@ -212,6 +213,14 @@ JAX_NN_TAILS = [
     ("mish", {}, jax.nn.mish, -710.0, np.float64, 0.5),
     ("gelu", {}, lambda x: jax.nn.gelu(x, approximate=False), -30.0, np.float64, 1e-14),
     ("squareplus", {}, jax.nn.squareplus, -1e4, np.float64, 1e-10),
+    (
+        "gelu",
+        {"approximate": True},
+        lambda x: jax.nn.gelu(x, approximate=True),
+        -8.0,
+        np.float64,
+        0.5,
+    ),
     ("silu", {}, jax.nn.silu, -88.0, np.float32, 0.5),
     ("mish", {}, jax.nn.mish, -88.0, np.float32, 0.5),
     ("celu", {}, jax.nn.celu, -20.0, np.float32, 0.5),
@@ -227,7 +236,9 @@ def test_gradient_kept_where_jax_nn_loses_it(
     name, hyperparameters, reference, point, dtype, lost
 ):
     with mpmath.workdps(50):
-        exact = REFERENCES[name].mp_jvp(mpmath.mpf(point), mpmath.mpf(1))
+        exact = REFERENCES[name].mp_jvp(
+            mpmath.mpf(point), mpmath.mpf(1), **hyperparameters
+        )
     assert abs(exact) >= np.finfo(dtype).tiny, "the true derivative is not normal"
     ours = _grad(name, [point], dtype, **hyperparameters)[0]
     with _x64(dtype):

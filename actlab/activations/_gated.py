@@ -15,6 +15,7 @@ sum of terms of one sign.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -60,18 +61,20 @@ def _silu_slope(z: jax.Array, z_error: jax.Array) -> jax.Array:
     return jnp.where(z >= 0, positive, negative)
 
 
-@jax.custom_jvp
-def _silu(x: jax.Array, beta: jax.Array) -> jax.Array:
-    z, z_error = _precise.product_and_error(beta, x)
+# The last argument is static: whether beta is a power of 2, so that beta * x
+# is exact and its rounding error need not be computed.
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
+def _silu(x: jax.Array, beta: jax.Array, exact: bool) -> jax.Array:
+    z, z_error = _precise.product_and_error(beta, x, exact)
     # -inf * sigmoid(-inf) would be NaN; the limit is 0.
     factor = jnp.maximum(x, jnp.finfo(x.dtype).min)
     return _precise.logistic_times(factor, z, z_error)
 
 
-def _silu_jvp(primals, tangents):
+def _silu_jvp(exact, primals, tangents):
     x, beta = primals
     x_dot, beta_dot = tangents
-    z, z_error = _precise.product_and_error(beta, x)
+    z, z_error = _precise.product_and_error(beta, x, exact)
 
     def by_x():
         return _silu_slope(z, z_error)
@@ -82,7 +85,7 @@ def _silu_jvp(primals, tangents):
         bounded = jnp.clip(z, -_SATURATION, _SATURATION)
         return _precise.logistic_slope_times(finite_x, bounded, z_error) * finite_x
 
-    value = _silu(x, beta)
+    value = _silu(x, beta, exact)
     return value, _precise.combine_tangents(value, (x_dot, by_x), (beta_dot, by_beta))
 
 
@@ -124,7 +127,8 @@ def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
       Array([-0.23840584,  0.        ,  0.7310586 ], dtype=float32)
     """
     x, dtype = widen(x)
-    return _silu(x, jnp.asarray(beta, x.dtype)).astype(dtype)
+    exact = _precise.is_power_of_two(beta)
+    return _silu(x, jnp.asarray(beta, x.dtype), exact).astype(dtype)
 
 
 @jax.custom_jvp

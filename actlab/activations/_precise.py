@@ -166,16 +166,15 @@ def expm1(x: jax.Array) -> jax.Array:
 
     XLA's CPU kernel errs by up to 3.6 ulp in float32 and 2.7 in float64 near
     0. Here a Taylor series covers ``|x| <= 0.35``. Between 0.35 and 0.7,
-    ``expm1(x) = y * (y + 2)`` with ``y = expm1(x / 2)`` from the series.
+    ``expm1(x) = y * (y + 2)`` with ``y = expm1(x / 2)`` from the same series.
     Elsewhere ``exp(x) - 1`` amplifies exp's relative error at most 2.4
     times, because ``exp(x)`` is then below 0.71 or above 2.
     """
     small = jnp.abs(x) <= _EXPM1_SMALL
     doubling = (x > _EXPM1_SMALL) & (x <= 2 * _EXPM1_SMALL)
-    series = _expm1_series(jnp.where(small, x, 0))
-    half = _expm1_series(jnp.where(doubling, x / 2, 0))
+    series = _expm1_series(jnp.where(small, x, jnp.where(doubling, x / 2, 0)))
     direct = jnp.exp(x) - 1
-    return jnp.where(small, series, jnp.where(doubling, half * (half + 2), direct))
+    return jnp.where(small, series, jnp.where(doubling, series * (series + 2), direct))
 
 
 @expm1.defjvp
@@ -200,17 +199,40 @@ def tanh_of_magnitude(magnitude: jax.Array) -> jax.Array:
     return jnp.where(saturated, 1, grown / (grown + 2))
 
 
+# Below log(smallest normal) + 1, exp(y) is computed as exp(y + shift) times
+# the constant exp(-shift). y + shift is exact there, because y is then below
+# -shift and so is a multiple of a power of 2 at least as coarse as the ulp of
+# y + shift.
+_EXP_SHIFT = {np.dtype(np.float32): 64, np.dtype(np.float64): 512}
+
+
+def _shifted_exp(y: jax.Array) -> tuple[jax.Array, jax.Array, np.ndarray]:
+    """Return ``(e, tail, scale)`` with ``exp(y) = e * scale`` where ``tail``.
+
+    Elsewhere ``exp(y) = e``. One exponential serves both cases.
+    """
+    shift = _EXP_SHIFT[np.dtype(y.dtype)]
+    tail = y < math.log(float(jnp.finfo(y.dtype).tiny)) + 1
+    scale = np.asarray(math.exp(-shift), y.dtype)
+    return jnp.exp(jnp.where(tail, y + shift, y)), tail, scale
+
+
+def _times_shifted(q, e, tail, scale) -> jax.Array:
+    return jnp.where(tail, (q * e) * scale, q * e)
+
+
 def times_exp(q: jax.Array, y: jax.Array) -> jax.Array:
     """Return ``q * exp(y)`` for ``y <= 0`` without an early underflow.
 
     XLA on CPU flushes subnormal results to 0, so ``exp(y)`` is 0 once it is
     below the smallest normal number, although ``q * exp(y)`` may still be
-    normal when ``|q| > 1``. Below that point the product is taken as
-    ``(q * exp(y / 2)) * exp(y / 2)``.
+    normal when ``|q| > 1``. There the product is taken as
+    ``(q * exp(y + s)) * exp(-s)`` with ``s`` 64 (float32) or 512 (float64).
+    NOTE: in float32 a product below ``exp(-151)`` still flushes to 0, which
+    loses a normal result only where ``|q| > 8e27``.
     """
-    limit = math.log(float(jnp.finfo(y.dtype).tiny)) + 1
-    half = jnp.exp(y / 2)
-    return jnp.where(y < limit, (q * half) * half, q * jnp.exp(y))
+    e, tail, scale = _shifted_exp(y)
+    return _times_shifted(q, e, tail, scale)
 
 
 def _times_one_plus(q: jax.Array, delta: jax.Array) -> jax.Array:
@@ -228,9 +250,11 @@ def logistic_times(q: jax.Array, h: jax.Array, h_error=None) -> jax.Array:
     ``|h| * d`` of the result. With ``e = exp(-|h|)``, the result is
     ``q (1 + delta) exp(min(h, 0))``; where ``e < 1/4``, ``delta`` is small and
     ``q + q * delta`` rounds once where ``q / (1 + e)`` and the correction
-    would round twice.
+    would round twice. One exponential gives both ``e`` and ``exp(min(h, 0))``.
     """
-    decay = jnp.exp(-jnp.abs(h))
+    exponential, tail, scale = _shifted_exp(-jnp.abs(h))
+    # In the tail e is below the smallest normal number, so 1 + e rounds to 1.
+    decay = jnp.where(tail, 0, exponential)
     denominator = 1 + decay
     if h_error is None:
         direct = q / denominator
@@ -240,7 +264,7 @@ def logistic_times(q: jax.Array, h: jax.Array, h_error=None) -> jax.Array:
         direct = q * (1 + h_error * complement) / denominator
         delta = (h_error * complement - decay) / denominator
     factor = jnp.where(decay < 0.25, _times_one_plus(q, delta), direct)
-    return times_exp(factor, jnp.minimum(h, 0))
+    return jnp.where(h >= 0, factor, _times_shifted(factor, exponential, tail, scale))
 
 
 def logistic_slope_times(q: jax.Array, h: jax.Array, h_error=None) -> jax.Array:
@@ -251,7 +275,8 @@ def logistic_slope_times(q: jax.Array, h: jax.Array, h_error=None) -> jax.Array:
     first-order correction for ``h_error``. As in ``logistic_times``, the
     factor ``1 / (1 + e)**2`` is applied as ``q + q * delta`` where ``e < 1/5``.
     """
-    decay = jnp.exp(-jnp.abs(h))
+    exponential, tail, scale = _shifted_exp(-jnp.abs(h))
+    decay = jnp.where(tail, 0, exponential)
     # (1 + e)**2 - 1, rounded once where it is small.
     growth = decay * (2 + decay)
     if h_error is None:
@@ -262,7 +287,7 @@ def logistic_slope_times(q: jax.Array, h: jax.Array, h_error=None) -> jax.Array:
         direct = q * (1 + h_error * slope) / (1 + growth)
         delta = (h_error * slope - growth) / (1 + growth)
     factor = jnp.where(decay < 0.2, _times_one_plus(q, delta), direct)
-    return times_exp(factor, -jnp.abs(h))
+    return _times_shifted(factor, exponential, tail, scale)
 
 
 def sqrt_of_square_plus(x: jax.Array, b: jax.Array) -> jax.Array:
@@ -295,18 +320,31 @@ def sqrt_of_square_plus(x: jax.Array, b: jax.Array) -> jax.Array:
 
 
 def product_and_error(
-    a: jax.Array, x: jax.Array, bound: float = 4096.0
+    a: jax.Array, x: jax.Array, exact: bool = False, bound: float = 4096.0
 ) -> tuple[jax.Array, jax.Array]:
     """Return ``a * x`` and its rounding error where ``|a * x| < bound``.
 
     Beyond ``bound`` the error is returned as 0, because every activation
     here has saturated there. The error is 0 also where an input is so large
-    that Dekker's product cannot represent it.
+    that Dekker's product cannot represent it. With ``exact``, for a factor
+    ``a`` known to be a power of 2, the error is 0 and not computed.
     """
     product = rounded(a * x)
+    if exact:
+        return product, jnp.zeros_like(product)
     moderate = jnp.abs(product) < bound
     _, error = two_prod(a, jnp.where(moderate, x, 0))
     return product, jnp.where(moderate, finite_or_zero(error), 0)
+
+
+def is_power_of_two(value) -> bool:
+    """Return whether ``value`` is a Python number equal to a power of 2.
+
+    Traced values give False, because their value is unknown at trace time.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return value > 0 and math.isfinite(value) and math.frexp(value)[0] == 0.5
 
 
 def is_zero_tangent(tangent) -> bool:

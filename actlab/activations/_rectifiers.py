@@ -243,7 +243,10 @@ def celu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
     continuous, 1 at :math:`x = 0`, for every :math:`\alpha` (ELU's is only
     for :math:`\alpha = 1`). The rounding error of :math:`x / \alpha` is
     recovered exactly, so value and derivative keep their precision for every
-    :math:`\alpha`, also in the tail. Source: Barron, "Continuously
+    :math:`\alpha`, also in the tail. ``jax.nn.celu`` differentiates
+    :math:`e^x - 1` as :math:`(e^x - 1) + 1`, so its gradient is 0 below about
+    :math:`x = -37.4\alpha` in float64 (:math:`-17.3\alpha` in float32), where
+    the true derivative is a normal number. Source: Barron, "Continuously
     Differentiable Exponential Linear Units", 2017,
     https://arxiv.org/abs/1704.07483.
 
@@ -310,8 +313,10 @@ def selu(x: ArrayLike) -> jax.Array:
     the kink :math:`x = 0` this function returns :math:`\lambda\alpha`, the
     left derivative, as ``elu`` does here and ``jax.nn.selu`` does. The output
     overflows to infinity only where :math:`\lambda x` exceeds the largest
-    finite value. Source: Klambauer, Unterthiner, Mayr and Hochreiter,
-    "Self-Normalizing Neural Networks", NeurIPS 2017,
+    finite value. The derivative keeps its precision in the negative tail,
+    where ``jax.nn.selu``'s gradient is 0 below about :math:`x = -37.4` in
+    float64 (:math:`-17.3` in float32). Source: Klambauer, Unterthiner, Mayr
+    and Hochreiter, "Self-Normalizing Neural Networks", NeurIPS 2017,
     https://arxiv.org/abs/1706.02515.
 
     Args:

@@ -10,6 +10,7 @@ check them when an activation is looked up by name.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -29,9 +30,11 @@ from actlab.activations._registry import (
 _SOFTPLUS_TAIL = -40.0
 
 
-def _softplus_parts(x: jax.Array, beta: jax.Array) -> tuple[jax.Array, ...]:
+def _softplus_parts(
+    x: jax.Array, beta: jax.Array, exact: bool
+) -> tuple[jax.Array, ...]:
     """Return beta * x, its rounding error and log1p(exp(-|beta * x|)) / beta."""
-    z, z_error = _precise.product_and_error(beta, x)
+    z, z_error = _precise.product_and_error(beta, x, exact)
     exponent = -jnp.abs(z)
     # -|z + e| = -|z| - sign(z) e, and log1p(exp(a + d)) = log1p(exp(a)) +
     # sigmoid(a) d to first order.
@@ -42,16 +45,18 @@ def _softplus_parts(x: jax.Array, beta: jax.Array) -> tuple[jax.Array, ...]:
     return z, z_error, jnp.where(exponent < _SOFTPLUS_TAIL, tail, central)
 
 
-@jax.custom_jvp
-def _softplus(x: jax.Array, beta: jax.Array) -> jax.Array:
-    _, _, remainder = _softplus_parts(x, beta)
+# The last argument is static: whether beta is a power of 2, so that beta * x
+# is exact and its rounding error need not be computed.
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
+def _softplus(x: jax.Array, beta: jax.Array, exact: bool) -> jax.Array:
+    _, _, remainder = _softplus_parts(x, beta, exact)
     return jnp.maximum(x, 0) + remainder
 
 
-def _softplus_jvp(primals, tangents):
+def _softplus_jvp(exact, primals, tangents):
     x, beta = primals
     x_dot, beta_dot = tangents
-    z, z_error, remainder = _softplus_parts(x, beta)
+    z, z_error, remainder = _softplus_parts(x, beta, exact)
 
     def by_x():
         return _precise.logistic_times(jnp.ones_like(x), z, z_error)
@@ -81,11 +86,11 @@ def softplus(x: ArrayLike, beta: float = 1.0) -> jax.Array:
     neither of its terms cancels. The range is :math:`(0, \infty)`, and the function
     approaches the ReLU as :math:`\beta \to \infty`. The derivative is the
     sigmoid :math:`\sigma(\beta x)`, computed so that it keeps its relative
-    precision in both tails (``jax.nn.softplus``'s gradient does not). Unlike
-    ``torch.nn.Softplus`` there is no ``threshold`` above which the function
-    returns :math:`x`: above the default threshold of 20 that shortcut errs by
-    about :math:`e^{-20} / 20 \approx 10^{-10}` relative, far more than a
-    float64 ulp, and the exact form needs no shortcut to avoid overflow. The
+    precision in both tails. Unlike ``torch.nn.Softplus`` there is no
+    ``threshold`` above which the function returns :math:`x`. Above its
+    default threshold of 20 that shortcut errs by about
+    :math:`e^{-20} / 20 \approx 10^{-10}` relative, far more than a float64
+    ulp, and the exact form needs no shortcut to avoid overflow. The
     rounding error of :math:`\beta x` is recovered exactly, so the tails keep
     their precision for every :math:`\beta`. Source: Dugas, Bengio, Bélisle,
     Nadeau and Garcia, "Incorporating Second-Order Functional Knowledge for
@@ -103,7 +108,8 @@ def softplus(x: ArrayLike, beta: float = 1.0) -> jax.Array:
       Array([0.126928 , 0.6931472, 1.3132616], dtype=float32)
     """
     x, dtype = widen(x)
-    return _softplus(x, jnp.asarray(beta, x.dtype)).astype(dtype)
+    exact = _precise.is_power_of_two(beta)
+    return _softplus(x, jnp.asarray(beta, x.dtype), exact).astype(dtype)
 
 
 @jax.custom_jvp

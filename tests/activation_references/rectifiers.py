@@ -67,11 +67,13 @@ def _leaky_jvp(x, t, slope):
 
 
 def _celu(x, alpha=1.0):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
+    with np.errstate(over="ignore"):
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
 
 
 def _celu_jvp(x, t, alpha=1.0):
-    return np.where(x > 0, 1.0, np.exp(np.minimum(x, 0) / alpha)) * t
+    with np.errstate(over="ignore"):
+        return np.where(x > 0, 1.0, np.exp(np.minimum(x, 0) / alpha)) * t
 
 
 def _selu(x):
@@ -99,14 +101,15 @@ def _softplus_jvp(x, t, beta=1.0):
 
 def _squareplus(x, b=4.0):
     root = np.hypot(x, math.sqrt(b))
-    with np.errstate(over="ignore"):
+    # The unused branch divides by root - x = 0 for large positive x.
+    with np.errstate(over="ignore", divide="ignore"):
         negative = b / (2 * (root - x))
     return np.where(x >= 0, x / 2 + root / 2, negative)
 
 
 def _squareplus_jvp(x, t, b=4.0):
     root = np.hypot(x, math.sqrt(b))
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", divide="ignore"):
         negative = (b / 2) / root / (root - x)
     return np.where(x >= 0, (1 + x / root) / 2, negative) * t
 
