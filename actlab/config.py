@@ -32,6 +32,9 @@ from actlab.training import (
 MODELS = models.MODELS
 
 
+MAX_SEED = 2**32 - 1
+
+
 class ConfigError(ValueError):
     """A config value is invalid; the message names it and what is allowed."""
 
@@ -137,7 +140,12 @@ def _check_width_preserved(name: str, hyperparameters: dict[str, Any]) -> None:
         return
     function = activations.get(name, **hyperparameters)
     probe = jax.ShapeDtypeStruct((1, 4), jnp.float32)
-    width = jax.eval_shape(function, probe).shape[-1]
+    try:
+        width = jax.eval_shape(function, probe).shape[-1]
+    except ValueError as error:
+        # Checks that involve two hyperparameters (hard_tanh's min_val <
+        # max_val, rrelu's lower <= upper) run when the function is traced.
+        raise ConfigError(f"activation={name}: {error}") from None
     _require(
         width == 4,
         f"activation={name} is invalid as a hidden activation: it changes the "
@@ -156,6 +164,34 @@ def _check_model(cfg: DictConfig) -> None:
             activations.spec(cfg.gate_activation)
         except ValueError as error:
             raise ConfigError(f"model.gate_activation: {error}") from None
+
+
+def _check_known_keys(cfg: DictConfig) -> None:
+    """Reject keys that no schema defines, such as ``+trainer.epoch=1``.
+
+    Hydra's ``+key=value`` adds a key even to a typed config, so a misspelt
+    field would otherwise be ignored silently.
+    """
+    schemas = {
+        "data": DataConfig,
+        "optimizer": OptimizerConfig,
+        "trainer": TrainerConfig,
+    }
+    top_level = {field.name for field in dataclasses.fields(Config)} | {"hydra"}
+    for key in cfg:
+        _require(
+            key in top_level,
+            f"{key} is not a config field; top-level fields: "
+            f"{', '.join(sorted(top_level - {'hydra'}))}",
+        )
+    for group, schema in schemas.items():
+        fields = {field.name for field in dataclasses.fields(schema)}
+        for key in cfg[group]:
+            _require(
+                key in fields,
+                f"{group}.{key} is not a config field; {group} fields: "
+                f"{', '.join(sorted(fields))}",
+            )
 
 
 def check(cfg: DictConfig) -> None:
@@ -184,6 +220,14 @@ def check(cfg: DictConfig) -> None:
     _require(
         cfg.num_seeds >= 1, f"num_seeds={cfg.num_seeds} is invalid; it must be >= 1"
     )
+    # Each replica's seed seeds a JAX key, which takes an unsigned 32-bit value.
+    last_seed = cfg.seed + cfg.num_seeds - 1
+    _require(
+        last_seed <= MAX_SEED,
+        f"seed={cfg.seed} with num_seeds={cfg.num_seeds} is invalid; the last "
+        f"replica's seed {last_seed} must be <= {MAX_SEED}",
+    )
+    _check_known_keys(cfg)
 
 
 def activation_hyperparameters(cfg: DictConfig) -> dict[str, Any]:

@@ -52,6 +52,12 @@ def _to_json(value: Any) -> Any:
     return value
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_results(directory: str | os.PathLike, results: Mapping[str, Any]) -> Path:
     """Write ``results`` to ``directory/results.json`` atomically.
 
@@ -74,6 +80,9 @@ def write_results(directory: str | os.PathLike, results: Mapping[str, Any]) -> P
             handle.write(text + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates the file readable by its owner only; give it the
+        # permissions of any other file the process creates.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -29,6 +29,7 @@ log = logging.getLogger("actlab.train")
 
 EXIT_INVALID_CONFIG = 2
 EXIT_DATA_NOT_PREPARED = 3
+EXIT_OS_ERROR = 4
 
 
 @hydra.main(version_base=None, config_path="pkg://actlab.conf", config_name="config")
@@ -46,6 +47,15 @@ def main(cfg: DictConfig) -> float | None:
     except DataNotPreparedError as error:
         log.error("%s", error)
         sys.exit(EXIT_DATA_NOT_PREPARED)
+    except OSError as error:
+        # For example a data directory that cannot be created or written.
+        log.error(
+            "%s: %s; check that this path can be created and written "
+            "(data.data_dir, TFDS_DATA_DIR or compilation_cache_dir)",
+            error.filename,
+            error.strerror,
+        )
+        sys.exit(EXIT_OS_ERROR)
     path = write_results(HydraConfig.get().runtime.output_dir, results)
     final = results["final"]
     metrics = " ".join(

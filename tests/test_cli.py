@@ -134,11 +134,24 @@ def test_diverged_run_does_not_stop_sweep(cli_env, tmp_path):
             ["unknown activation 'elux'; available:", "relu"],
         ),
         (
+            ["data=wine", "data.data_dir=/proc/actlab"],
+            ["/proc/actlab: No such file or directory", "data.data_dir"],
+        ),
+        (
             ["output_activation=tanh"],
             ["output_activation='tanh' is invalid for a multiclass task"],
         ),
     ],
-    ids=["activation", "data", "epochs", "lr", "alpha", "activation-name", "output"],
+    ids=[
+        "activation",
+        "data",
+        "epochs",
+        "lr",
+        "alpha",
+        "activation-name",
+        "data-dir",
+        "output",
+    ],
 )
 def test_user_mistake_exits_with_one_message(cli_env, tmp_path, args, expected):
     run_dir = tmp_path / "run"

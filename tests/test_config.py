@@ -91,6 +91,14 @@ def test_unknown_hyperparameter_fails_while_composing():
         (["trainer.batch_size=0"], "trainer.batch_size=0 is invalid"),
         (["seed=-1"], "seed=-1 is invalid"),
         (["num_seeds=0"], "num_seeds=0 is invalid"),
+        (["seed=4294967295", "num_seeds=2"], "last replica's seed 4294967296"),
+        (["+trainer.epoch=1"], "trainer.epoch is not a config field"),
+        (["+data.nme=wine"], "data.nme is not a config field"),
+        (["+epochs=1"], "epochs is not a config field"),
+        (
+            ["activation=rrelu", "activation.lower=0.5", "activation.upper=0.1"],
+            "activation=rrelu: .*lower must be at most upper",
+        ),
     ],
 )
 def test_invalid_value_names_it(overrides, message):

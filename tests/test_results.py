@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 
 import pytest
 
@@ -48,3 +49,10 @@ def test_unsupported_schema_version_names_it(tmp_path):
     (tmp_path / RESULTS_FILE).write_text(json.dumps({"schema_version": 99}))
     with pytest.raises(ValueError, match="schema_version=99 is not supported"):
         load_results(tmp_path)
+
+
+def test_written_file_follows_umask(tmp_path):
+    path = write_results(tmp_path, {"schema_version": SCHEMA_VERSION})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -106,6 +106,8 @@ def _plot(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int
         plot.plot_activations(arguments.curves, arguments.x_range, arguments.out)
     except (ValueError, ImportError) as error:
         parser.error(str(error))
+    except OSError as error:
+        parser.error(f"--out {arguments.out}: cannot write the figures: {error}")
     for path in plot.output_paths(arguments.out):
         sys.stdout.write(f"wrote {path}\n")
     return 0
