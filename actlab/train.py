@@ -7,8 +7,9 @@ Examples:
 
 Each run writes ``results.json`` into its Hydra output directory. An invalid
 value ends the run with exit status 2 and a one-line message, before any
-work starts; a TFDS catalog data set that is not prepared ends it with exit
-status 3 and the command that prepares it.
+work starts. A TFDS catalog data set that is not prepared ends it with exit
+status 3 and the command that prepares it, and a directory that cannot be
+written with exit status 4.
 """
 
 from __future__ import annotations
