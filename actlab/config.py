@@ -108,9 +108,9 @@ def register_configs() -> None:
     """Store every schema and activation option in Hydra's ConfigStore."""
     store = ConfigStore.instance()
     store.store(name="actlab_config", node=Config)
-    store.store(group="model", name="mlp_schema", node=MLPConfig)
-    store.store(group="model", name="cnn_schema", node=CNNConfig)
-    store.store(group="model", name="rnn_schema", node=RNNConfig)
+    store.store(group="schema/model", name="mlp", node=MLPConfig)
+    store.store(group="schema/model", name="cnn", node=CNNConfig)
+    store.store(group="schema/model", name="rnn", node=RNNConfig)
     for name in (*activations.available(), *activations.learnable()):
         store.store(group="activation", name=name, node=_activation_schema(name))
 
