@@ -75,6 +75,11 @@ class Config:
         implies (None keeps it). Classification kinds accept only their own;
         regression accepts an elementwise activation whose range covers the
         train targets.
+      layer_activations: one activation name per hidden layer, each at its
+        default hyperparameters, in place of ``activation`` for all layers.
+        The MLP has one hidden layer per entry of ``hidden_sizes``, the CNN
+        one per convolution block plus one per dense layer, the RNN one per
+        recurrent layer. None (the default) uses ``activation`` everywhere.
       compilation_cache_dir: JAX's persistent compilation cache; an empty
         string disables it.
     """
@@ -87,6 +92,7 @@ class Config:
     seed: int = 0
     num_seeds: int = 1
     output_activation: str | None = None
+    layer_activations: list[str] | None = None
     compilation_cache_dir: str = "~/.cache/actlab/jax"
 
 
@@ -194,6 +200,31 @@ def _check_known_keys(cfg: DictConfig) -> None:
             )
 
 
+def _num_hidden_layers(model: DictConfig) -> int:
+    """Return how many layers of ``model`` take the hidden activation."""
+    if model.name == "mlp":
+        return len(model.hidden_sizes)
+    if model.name == "cnn":
+        return len(model.channels) + len(model.dense_sizes)
+    return model.num_layers
+
+
+def _check_layer_activations(cfg: DictConfig) -> None:
+    names = list(cfg.layer_activations)
+    expected = _num_hidden_layers(cfg.model)
+    _require(
+        len(names) == expected,
+        f"layer_activations={names} is invalid; it has {len(names)} entries, "
+        f"but model={cfg.model.name} has {expected} hidden layers",
+    )
+    for name in names:
+        try:
+            activations.validate_module(name, {})
+        except ValueError as error:
+            raise ConfigError(f"layer_activations: {error}") from None
+        _check_width_preserved(name, {})
+
+
 def check(cfg: DictConfig) -> None:
     """Raise ConfigError for the first invalid value in a composed config.
 
@@ -202,6 +233,8 @@ def check(cfg: DictConfig) -> None:
     hyperparameters = _check_activation(cfg.activation)
     _check_width_preserved(cfg.activation.name, hyperparameters)
     _check_model(cfg.model)
+    if cfg.layer_activations is not None:
+        _check_layer_activations(cfg)
     try:
         data.validate(cfg.data.name, sequence_length=cfg.data.sequence_length)
     except ValueError as error:

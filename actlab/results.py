@@ -8,7 +8,8 @@ Schema (version 1)::
     schema_version   1
     status           "ok", or "diverged" when any replica's loss or
                      gradients became NaN or inf
-    activation       registry name; activation_params: its hyperparameters
+    activation       registry name; activation_params: its hyperparameters;
+                     layer_activations: one name per hidden layer, or null
     model, data      names; task: "binary", "multiclass", "multilabel" or
                      "regression"; output_activation: the one used
     seed, num_seeds, seeds

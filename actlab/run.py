@@ -100,6 +100,9 @@ def build_results(
         "status": fit.status,
         "activation": cfg.activation.name,
         "activation_params": config.activation_hyperparameters(cfg),
+        "layer_activations": (
+            None if cfg.layer_activations is None else list(cfg.layer_activations)
+        ),
         "model": cfg.model.name,
         "data": cfg.data.name,
         "task": dataset.task,
@@ -194,8 +197,21 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     except ValueError as error:
         raise config.ConfigError(str(error)) from None
     hyperparameters = config.activation_hyperparameters(cfg)
-    activation = hidden_activation(cfg.activation.name, hyperparameters, cfg.model.name)
-    family = activations.initializer_family(cfg.activation.name, hyperparameters)
+    if cfg.layer_activations is None:
+        activation = hidden_activation(
+            cfg.activation.name, hyperparameters, cfg.model.name
+        )
+    else:
+        activation = [
+            hidden_activation(name, {}, cfg.model.name)
+            for name in cfg.layer_activations
+        ]
+    if cfg.layer_activations is None:
+        family = activations.initializer_family(cfg.activation.name, hyperparameters)
+    else:
+        # NOTE: kernel_init=auto follows the first layer's activation for
+        # every layer; name an initialiser to choose it explicitly.
+        family = activations.initializer_family(cfg.layer_activations[0], {})
     kernel_init = models.resolve_initializer(cfg.model.kernel_init, family)
     log.info(
         "data %s (%s, %d train, %d test); %s with %s %s; kernel_init %s",

@@ -95,6 +95,13 @@ def test_unknown_hyperparameter_fails_while_composing():
         (["+trainer.epoch=1"], "trainer.epoch is not a config field"),
         (["+data.nme=wine"], "data.nme is not a config field"),
         (["+epochs=1"], "epochs is not a config field"),
+        (["layer_activations=[relu]"], "it has 1 entries, but model=mlp has 2"),
+        (["layer_activations=[relu,glu]"], "changes the feature width"),
+        (["layer_activations=[relu,relux]"], "unknown activation 'relux'"),
+        (
+            ["model=cnn", "layer_activations=[relu,tanh]"],
+            "it has 2 entries, but model=cnn has 3 hidden layers",
+        ),
         (
             ["activation=rrelu", "activation.lower=0.5", "activation.upper=0.1"],
             "activation=rrelu: .*lower must be at most upper",

@@ -59,3 +59,18 @@ def test_multi_output_regression_runs(data_dir):
     assert history[-1]["train"]["loss"] < history[0]["train"]["loss"]
     for metric in ("mse", "mae", "r2"):
         assert math.isfinite(results["final"]["test"][metric])
+
+
+def test_layer_activations_reach_model_and_results(data_dir):
+    overrides = [
+        "data=iris",
+        "trainer.epochs=10",
+        "trainer.batch_size=32",
+        "layer_activations=[relu,tanh]",
+        f"data.data_dir={data_dir}",
+    ]
+    results = run(compose(overrides))
+    assert results["layer_activations"] == ["relu", "tanh"]
+    assert results["status"] == "ok"
+    history = results["history"]
+    assert history[-1]["train"]["loss"] < history[0]["train"]["loss"]
