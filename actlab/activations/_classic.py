@@ -21,6 +21,8 @@ from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_finite,
+    is_positive_finite,
     register,
 )
 
@@ -487,14 +489,6 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
     return _elu(x, jnp.asarray(alpha, x.dtype))
 
 
-def _is_finite(value: float) -> bool:
-    return math.isfinite(value)
-
-
-def _is_positive_finite(value: float) -> bool:
-    return 0 < value < math.inf
-
-
 # Initialiser families. "he" (weight variance 2 / fan_in) makes up for units
 # that are zero or nearly constant for about half of a zero-mean input (ReLU,
 # ELU, the step). "glorot" balances forward and backward variance for units
@@ -505,7 +499,7 @@ register(
         name="binary_step",
         fn=binary_step,
         hyperparameters=(
-            Hyperparameter("threshold", 0.0, "in (-inf, inf)", _is_finite),
+            Hyperparameter("threshold", 0.0, "in (-inf, inf)", is_finite),
             Hyperparameter(
                 "gradient",
                 "identity",
@@ -532,7 +526,7 @@ register(
     ActivationSpec(
         name="linear",
         fn=linear,
-        hyperparameters=(Hyperparameter("slope", 1.0, "in (-inf, inf)", _is_finite),),
+        hyperparameters=(Hyperparameter("slope", 1.0, "in (-inf, inf)", is_finite),),
         initializer="lecun",
         summary="slope * x",
         properties=Properties(
@@ -626,7 +620,7 @@ register(
         name="elu",
         fn=elu,
         hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", _is_positive_finite),
+            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
         ),
         initializer="he",
         summary="exponential linear unit: x if x > 0 else alpha * (exp(x) - 1)",

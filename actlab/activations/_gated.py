@@ -28,6 +28,7 @@ from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_positive_finite,
     register,
 )
 
@@ -372,10 +373,6 @@ def glu(x: ArrayLike) -> jax.Array:
     return _gate(value, gate).astype(dtype)
 
 
-def _is_positive_finite(value: float) -> bool:
-    return 0 < value < math.inf
-
-
 # Initialiser: "he" (weight variance 2 / fan_in), because each of these units,
 # like the ReLU, passes about half of a zero-mean input and damps the rest.
 register(
@@ -383,7 +380,7 @@ register(
         name="silu",
         fn=silu,
         hyperparameters=(
-            Hyperparameter("beta", 1.0, "in (0, inf)", _is_positive_finite),
+            Hyperparameter("beta", 1.0, "in (0, inf)", is_positive_finite),
         ),
         initializer="he",
         summary="x * sigmoid(beta * x)",

@@ -22,6 +22,9 @@ from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_finite,
+    is_nonnegative_finite,
+    is_positive_finite,
     register,
 )
 
@@ -333,18 +336,6 @@ def selu(x: ArrayLike) -> jax.Array:
     return _selu(x).astype(dtype)
 
 
-def _is_finite(value: float) -> bool:
-    return math.isfinite(value)
-
-
-def _is_positive_finite(value: float) -> bool:
-    return 0 < value < math.inf
-
-
-def _is_nonnegative_finite(value: float) -> bool:
-    return 0 <= value < math.inf
-
-
 # Initialiser families: "he" (weight variance 2 / fan_in) makes up for units
 # that are zero or nearly constant for about half of a zero-mean input, as every
 # rectifier here is. SELU gets "lecun" (1 / fan_in), the variance for which its
@@ -354,8 +345,8 @@ register(
         name="threshold",
         fn=threshold,
         hyperparameters=(
-            Hyperparameter("threshold", 0.0, "in (-inf, inf)", _is_finite),
-            Hyperparameter("value", 0.0, "in (-inf, inf)", _is_finite),
+            Hyperparameter("threshold", 0.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("value", 0.0, "in (-inf, inf)", is_finite),
         ),
         initializer="he",
         summary="x if x > threshold else value",
@@ -393,7 +384,7 @@ register(
         fn=leaky_relu,
         hyperparameters=(
             Hyperparameter(
-                "negative_slope", 0.01, "in [0, inf)", _is_nonnegative_finite
+                "negative_slope", 0.01, "in [0, inf)", is_nonnegative_finite
             ),
         ),
         initializer="he",
@@ -415,8 +406,8 @@ register(
         name="rrelu",
         fn=rrelu,
         hyperparameters=(
-            Hyperparameter("lower", 1 / 8, "in [0, inf)", _is_nonnegative_finite),
-            Hyperparameter("upper", 1 / 3, "in [0, inf)", _is_nonnegative_finite),
+            Hyperparameter("lower", 1 / 8, "in [0, inf)", is_nonnegative_finite),
+            Hyperparameter("upper", 1 / 3, "in [0, inf)", is_nonnegative_finite),
         ),
         initializer="he",
         summary="randomized leaky ReLU at evaluation: slope (lower + upper) / 2",
@@ -437,7 +428,7 @@ register(
         name="celu",
         fn=celu,
         hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", _is_positive_finite),
+            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
         ),
         initializer="he",
         summary="x if x > 0 else alpha * (exp(x / alpha) - 1)",

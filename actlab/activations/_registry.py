@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import jax
 
 Activation = Callable[[jax.Array], jax.Array]
+
+
+# Checks shared by the float hyperparameters of every activation family.
+def is_finite(value: float) -> bool:
+    return math.isfinite(value)
+
+
+def is_positive_finite(value: float) -> bool:
+    return 0 < value < math.inf
+
+
+def is_nonnegative_finite(value: float) -> bool:
+    return 0 <= value < math.inf
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,6 +29,7 @@ from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_nonnegative_finite,
     register,
 )
 
@@ -255,10 +256,6 @@ def softshrink(x: ArrayLike, lambd: float = 0.5) -> jax.Array:
     return jnp.where(inside, jnp.zeros_like(x), shrunk).astype(dtype)
 
 
-def _is_non_negative_finite(value: float) -> bool:
-    return 0 <= value < math.inf
-
-
 # Initialiser choice: each of these functions is 0 (or, for tanhshrink, of
 # order x**3) on a band around 0 and linear outside it. Like a ReLU it passes
 # less than the variance of a zero-mean input, and "he" makes up for that.
@@ -284,7 +281,7 @@ register(
         name="hardshrink",
         fn=hardshrink,
         hyperparameters=(
-            Hyperparameter("lambd", 0.5, "in [0, inf)", _is_non_negative_finite),
+            Hyperparameter("lambd", 0.5, "in [0, inf)", is_nonnegative_finite),
         ),
         initializer="he",
         summary="x where |x| > lambd, else 0",
@@ -305,7 +302,7 @@ register(
         name="softshrink",
         fn=softshrink,
         hyperparameters=(
-            Hyperparameter("lambd", 0.5, "in [0, inf)", _is_non_negative_finite),
+            Hyperparameter("lambd", 0.5, "in [0, inf)", is_nonnegative_finite),
         ),
         initializer="he",
         summary="x - sign(x) * lambd where |x| > lambd, else 0",

@@ -23,6 +23,7 @@ from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_positive_finite,
     register,
 )
 
@@ -214,10 +215,6 @@ def sparse_plus(x: ArrayLike) -> jax.Array:
     return jnp.where(x <= -1, 0, jnp.where(x >= 1, x, quadratic)).astype(dtype)
 
 
-def _is_positive_finite(value: float) -> bool:
-    return 0 < value < math.inf
-
-
 # Initialiser: "he" (weight variance 2 / fan_in), because these units, like the
 # ReLU, pass about half of a zero-mean input and damp the rest.
 register(
@@ -225,7 +222,7 @@ register(
         name="softplus",
         fn=softplus,
         hyperparameters=(
-            Hyperparameter("beta", 1.0, "in (0, inf)", _is_positive_finite),
+            Hyperparameter("beta", 1.0, "in (0, inf)", is_positive_finite),
         ),
         initializer="he",
         summary="log(1 + exp(beta * x)) / beta",
@@ -246,7 +243,7 @@ register(
     ActivationSpec(
         name="squareplus",
         fn=squareplus,
-        hyperparameters=(Hyperparameter("b", 4.0, "in (0, inf)", _is_positive_finite),),
+        hyperparameters=(Hyperparameter("b", 4.0, "in (0, inf)", is_positive_finite),),
         initializer="he",
         summary="(x + sqrt(x**2 + b)) / 2",
         properties=Properties(

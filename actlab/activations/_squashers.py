@@ -21,12 +21,14 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from actlab.activations import _numerics
-from actlab.activations._classic import _is_finite, _is_positive_finite, _logistic
+from actlab.activations._classic import _logistic
 from actlab.activations._numerics import widen
 from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
     Properties,
+    is_finite,
+    is_positive_finite,
     register,
 )
 
@@ -459,8 +461,8 @@ register(
         name="hard_tanh",
         fn=hard_tanh,
         hyperparameters=(
-            Hyperparameter("min_val", -1.0, "in (-inf, inf)", _is_finite),
-            Hyperparameter("max_val", 1.0, "in (-inf, inf)", _is_finite),
+            Hyperparameter("min_val", -1.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("max_val", 1.0, "in (-inf, inf)", is_finite),
         ),
         initializer=_SIGMOID_SHAPED,
         summary="x clipped to [min_val, max_val]",
@@ -534,7 +536,7 @@ register(
         name="isru",
         fn=isru,
         hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", _is_positive_finite),
+            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
         ),
         initializer=_SIGMOID_SHAPED,
         summary="inverse square root unit x / sqrt(1 + alpha x**2)",

@@ -40,6 +40,7 @@ from actlab.activations._registry import (
     available,
     canonical_name,
     get,
+    is_finite,
     reserve_module_name,
     spec,
     validate,
@@ -71,10 +72,6 @@ class LearnableSpec:
         return {hp.name: hp.default for hp in self.hyperparameters}
 
 
-def _is_finite(value: float) -> bool:
-    return abs(value) < float("inf")
-
-
 def _is_degree(value: int) -> bool:
     return not isinstance(value, bool) and 0 <= value <= 8
 
@@ -100,7 +97,7 @@ _register(
         name="prelu",
         build=lambda num_features, **values: PReLU(num_features, **values),
         hyperparameters=(
-            Hyperparameter("init_slope", 0.25, "in (-inf, inf)", _is_finite),
+            Hyperparameter("init_slope", 0.25, "in (-inf, inf)", is_finite),
             Hyperparameter("shared", False, "(True or False)"),
         ),
         initializer="he",
@@ -114,7 +111,7 @@ _register(
         name="learnable_swish",
         build=lambda num_features, **values: LearnableSwish(num_features, **values),
         hyperparameters=(
-            Hyperparameter("init_beta", 1.0, "in (-inf, inf)", _is_finite),
+            Hyperparameter("init_beta", 1.0, "in (-inf, inf)", is_finite),
             Hyperparameter("shared", True, "(True or False)"),
         ),
         initializer="he",
