@@ -1,7 +1,7 @@
 """Structured configs for Hydra, and the checks that run before any work.
 
 Each config group has a typed schema, here or (for the models) in
-``actlab.models.config``. Hydra's ConfigStore holds the schemas, so
+``actlab.models.config``. Hydra's ConfigStore contains the schemas, so
 ``trainer.epochs=abc`` fails while Hydra composes the config, and ``check``
 rejects values of the right type but outside their range. The
 ``activation`` group is generated from the activation registry: every
@@ -41,7 +41,7 @@ class ConfigError(ValueError):
 
 @dataclasses.dataclass
 class DataConfig:
-    """Which data set, and where TFDS keeps its prepared files.
+    """Data set choice and the TFDS directory of its prepared files.
 
     Attributes:
       name: one of ``actlab.data.available()``, or ``tfds:NAME`` for any data

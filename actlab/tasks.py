@@ -30,7 +30,7 @@ Metric = Callable[[jax.Array, jax.Array], jax.Array]
 
 @dataclasses.dataclass(frozen=True)
 class Task:
-    """What a task kind implies for the network's output.
+    """Output activation, loss and metrics of one task kind.
 
     Attributes:
       kind: one of ``TASK_KINDS``.

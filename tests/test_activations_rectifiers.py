@@ -594,7 +594,8 @@ def test_rounded_propagates_nan():
 
 def test_split_constant_sums_to_text():
     high, low = _precise.split_constant(_gated._SILU_ROOT, np.float32)
-    assert high.dtype == np.float32 and low.dtype == np.float32
+    assert high.dtype == np.float32
+    assert low.dtype == np.float32
     total = mpmath.mpf(float(high)) + mpmath.mpf(float(low))
     assert abs(total - _digits(_gated._SILU_ROOT)) < 2.0**-46
     assert math.isclose(float(high), -1.2784645, rel_tol=1e-7)

@@ -23,7 +23,7 @@ def test_non_finite_floats_become_null(tmp_path):
     assert json.loads(path.read_text())["values"] == [None, None, 1.5]
 
 
-def test_failed_write_keeps_old_file_and_leaves_no_temporary(tmp_path):
+def test_failed_write_keeps_old_file(tmp_path):
     write_results(tmp_path, {"schema_version": SCHEMA_VERSION, "run": 1})
     with pytest.raises(TypeError):
         write_results(tmp_path, {"schema_version": SCHEMA_VERSION, "bad": object()})
