@@ -3,18 +3,18 @@
 The script times each canonical name in the actlab registry once, leaving out
 aliases such as ``swish``, at the registry's default hyperparameters. The timed
 call is jit-compiled: it takes ``x`` and a cotangent and returns the gradient
-``vjp(f, x)(cotangent)`` on an array of ``2**log2_size`` elements. The array
+``(f(x), vjp(f, x)(cotangent))``, the forward output and the gradient, on an
+array of ``2**log2_size`` elements. The array
 has shape ``(2**log2_size / width, width)`` for every activation. Functions of
 the last axis (softmax, log_softmax, sparsemax, softmin, glu) normalise or split
 rows of ``width`` features, and elementwise functions ignore the shape.
 
 What one timed call does: it reads ``x``, reads the cotangent and writes the
-gradient. The cotangent is an array of ones passed as an argument, as an
-upstream gradient would be, so XLA cannot fold the multiplication by a
-constant 1 away. Only the gradient is returned, so XLA compiles the forward
-and backward pass together, fuses what it can and leaves out any forward work
-the gradient does not need. In a training step the forward output is also
-written and the backward pass runs later, so this measures the activation's
+forward output and the gradient. The cotangent is an array of ones passed as
+an argument, as an upstream gradient would be, so XLA cannot fold the
+multiplication by a constant 1 away. XLA compiles the forward and backward
+pass together and fuses what it can. In a training step the backward pass runs
+later, reading what the forward pass saved, so this measures the activation's
 compute and its memory traffic, not a whole training step.
 
 Each row is compared with:
@@ -272,14 +272,22 @@ def parse_name(text: str) -> tuple[str, dict[str, Any]]:
 
 
 def forward_backward(function: Callable) -> Callable:
-    """Return ``(x, cotangent) -> gradient`` of ``function``, jit-compiled."""
+    """Return ``(x, cotangent) -> (function(x), gradient)``, jit-compiled."""
 
-    def gradient(x: jax.Array, cotangent: jax.Array) -> jax.Array:
-        _, pullback = jax.vjp(function, x)
+    def value_and_gradient(
+        x: jax.Array, cotangent: jax.Array
+    ) -> tuple[jax.Array, jax.Array]:
+        value, pullback = jax.vjp(function, x)
         (x_bar,) = pullback(cotangent)
-        return x_bar
+        return value, x_bar
 
-    return jax.jit(gradient)
+    return jax.jit(value_and_gradient)
+
+
+def _delete(output: Any) -> None:
+    """Wait for every array in ``output`` and free its buffer."""
+    for array in jax.tree.leaves(jax.block_until_ready(output)):
+        array.delete()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,7 +303,7 @@ class Timer:
     repeats: int
     clock: str = "wall"
 
-    def best(self, calls: Sequence[Callable[[], jax.Array]]) -> list[float]:
+    def best(self, calls: Sequence[Callable[[], Any]]) -> list[float]:
         """Return the best time in seconds of each call, timed in turn.
 
         Every call runs once untimed first, which compiles it. The order of
@@ -305,15 +313,15 @@ class Timer:
         """
         now = CLOCKS[self.clock]
         for call in calls:
-            call().block_until_ready().delete()
+            _delete(call())
         best = [float("inf")] * len(calls)
         order = list(enumerate(calls))
         for _ in range(self.repeats):
             for index, call in order:
                 start = now()
-                output = call().block_until_ready()
+                output = jax.block_until_ready(call())
                 best[index] = min(best[index], now() - start)
-                output.delete()
+                _delete(output)
             order.reverse()
         return best
 
@@ -401,7 +409,7 @@ def bench_activation(
     if output_shape not in cotangents:
         cotangents[output_shape] = jnp.ones(output_shape, x.dtype)
     cotangent = cotangents[output_shape]
-    bytes_moved = 2 * x.nbytes + cotangent.nbytes
+    bytes_moved = x.nbytes + 3 * cotangent.nbytes
 
     ours = forward_backward(function)
     if reference is None:
@@ -505,7 +513,7 @@ def time_control(x: jax.Array, timer: Timer, cotangent: jax.Array) -> Row:
         [lambda: first(x, cotangent), lambda: second(x, cotangent)]
     )
     note = "jax.nn.relu against itself: the ratio's distance from 1 is noise"
-    return Row("(control)", seconds, second_seconds, 3 * x.nbytes, "-", note)
+    return Row("(control)", seconds, second_seconds, 4 * x.nbytes, "-", note)
 
 
 def print_header(args: argparse.Namespace, x: jax.Array) -> None:
@@ -517,8 +525,9 @@ def print_header(args: argparse.Namespace, x: jax.Array) -> None:
     )
     print(
         f"bytes per call: copy reads x and writes a copy ({2 * x.nbytes / 1e6:.0f}"
-        f" MB); an activation reads x and the cotangent and writes the gradient "
-        f"({3 * x.nbytes / 1e6:.0f} MB, less where the output is smaller, as glu's)"
+        f" MB); an activation reads x and the cotangent and writes its output and"
+        f" the gradient ({4 * x.nbytes / 1e6:.0f} MB, less where the output is"
+        " smaller, as glu's)"
     )
 
 

@@ -58,11 +58,11 @@ def test_main_prints_requested_rows(capsys):
 
 
 @pytest.mark.parametrize("clock", ["wall", "cpu"])
-def test_row_bytes_count_three_arrays(capsys, clock):
+def test_row_bytes_count_four_arrays(capsys, clock):
     argv = ["--log2-size", "10", "--repeats", "1", "--names", "relu"]
     (row,) = bench.main([*argv, "--clock", clock])
     output = capsys.readouterr().out
-    assert row.bytes_moved == 3 * 2**10 * 4
+    assert row.bytes_moved == 4 * 2**10 * 4
     assert row.actlab_seconds > 0
     assert bench.CLOCK_NAMES[clock] in output
 
