@@ -72,7 +72,10 @@ def test_rrelu_uses_mean_slope():
 
 def test_rrelu_lower_above_upper_raises():
     with pytest.raises(ValueError, match=r"rrelu: lower=0\.5 and upper=0\.25"):
-        activations.get("rrelu", lower=0.5, upper=0.25)(jnp.zeros(2))
+        activations.get("rrelu", lower=0.5, upper=0.25)
+    # upper keeps its default, 1/3.
+    with pytest.raises(ValueError, match=r"rrelu: lower=0\.5 and upper=0\.333"):
+        activations.validate("rrelu", {"lower": 0.5})
     with pytest.raises(ValueError, match="lower must be at most upper"):
         _rectifiers.rrelu(jnp.zeros(2), lower=0.5, upper=0.25)
 

@@ -159,9 +159,10 @@ def test_hard_tanh_min_not_below_max_raises(min_val, max_val):
     message = f"hard_tanh: min_val={min_val!r} and max_val={max_val!r}"
     with pytest.raises(ValueError, match=message):
         _squashers.hard_tanh(jnp.zeros(3), min_val=min_val, max_val=max_val)
-    fn = activations.get("hard_tanh", min_val=min_val, max_val=max_val)
     with pytest.raises(ValueError, match=message):
-        fn(jnp.zeros(3))
+        activations.get("hard_tanh", min_val=min_val, max_val=max_val)
+    with pytest.raises(ValueError, match=message):
+        activations.validate("hard_tanh", {"min_val": min_val, "max_val": max_val})
 
 
 @pytest.mark.parametrize(

@@ -176,13 +176,18 @@ def rrelu(x: ArrayLike, lower: float = 1 / 8, upper: float = 1 / 3) -> jax.Array
       >>> get("rrelu", lower=0.25, upper=0.75)(jnp.array([-2.0, 0.0, 1.0]))
       Array([-1.,  0.,  1.], dtype=float32)
     """
+    _check_slopes(lower, upper)
+    return leaky_relu(x, (lower + upper) / 2)
+
+
+def _check_slopes(lower, upper) -> None:
+    """Raise ValueError unless ``lower <= upper``; traced slopes pass."""
     numbers = isinstance(lower, int | float) and isinstance(upper, int | float)
     if numbers and lower > upper:
         raise ValueError(
             f"rrelu: lower={lower!r} and upper={upper!r} are invalid; "
             "lower must be at most upper"
         )
-    return leaky_relu(x, (lower + upper) / 2)
 
 
 # A bound on |x / alpha| and |x| beyond which exp(x) is 0 in every dtype.
@@ -411,6 +416,7 @@ register(
         ),
         initializer="he",
         summary="randomized leaky ReLU at evaluation: slope (lower + upper) / 2",
+        joint_check=_check_slopes,
         properties=Properties(
             range=(-math.inf, math.inf),
             monotonic=True,

@@ -101,6 +101,9 @@ class ActivationSpec:
       properties: the activation's mathematical properties.
       aliases: other names that resolve to this same entry, such as
         ``"swish"`` for ``"silu"``.
+      joint_check: for hyperparameters that constrain each other, a function
+        of all of them (as keywords) that raises ValueError naming the values
+        when they do not fit together; None where each value stands alone.
     """
 
     name: str
@@ -110,6 +113,7 @@ class ActivationSpec:
     summary: str = ""
     properties: Properties | None = None
     aliases: tuple[str, ...] = ()
+    joint_check: Callable[..., None] | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {hp.name: hp.default for hp in self.hyperparameters}
@@ -235,10 +239,14 @@ def validate(name: str, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
       A dict with every hyperparameter of the activation, converted to the type
       of its default.
 
+    Each value is checked alone first, then the entry's ``joint_check`` checks
+    the values together (hard_tanh's ``min_val < max_val``, rrelu's ``lower <=
+    upper``).
+
     Raises:
       ValueError: naming the activation, the hyperparameter, the value and
         what is allowed, for an unknown name, an unknown hyperparameter or an
-        invalid value.
+        invalid value or combination of values.
     """
     entry = spec(name)
     known = {hp.name: hp for hp in entry.hyperparameters}
@@ -257,6 +265,8 @@ def validate(name: str, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
                 f"{name}: {key}={value!r} is invalid; {key} must be {hp.allowed}"
             )
         values[key] = value
+    if entry.joint_check is not None:
+        entry.joint_check(**values)
     return values
 
 

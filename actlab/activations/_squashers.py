@@ -125,13 +125,13 @@ def sparse_sigmoid(x: ArrayLike) -> jax.Array:
     return ((_clip_constant(x, -1.0, 1.0) + 1) / 2).astype(dtype)
 
 
-def _check_bounds(name: str, min_val, max_val) -> None:
+def _check_bounds(min_val, max_val) -> None:
     """Raise ValueError unless ``min_val < max_val``; traced bounds pass."""
     concrete = (int, float)
     both_concrete = isinstance(min_val, concrete) and isinstance(max_val, concrete)
     if both_concrete and not min_val < max_val:
         raise ValueError(
-            f"{name}: min_val={min_val!r} and max_val={max_val!r} are "
+            f"hard_tanh: min_val={min_val!r} and max_val={max_val!r} are "
             "invalid; min_val must be less than max_val"
         )
 
@@ -166,14 +166,13 @@ def hard_tanh(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> jax.
 
     Raises:
       ValueError: if ``min_val`` and ``max_val`` are numbers and
-        ``min_val >= max_val``. Through ``get`` the error is raised at the
-        first call, because ``validate`` checks each hyperparameter alone.
+        ``min_val >= max_val``; ``get`` and ``validate`` raise it too.
 
     Example:
       >>> get("hard_tanh")(jnp.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
       Array([-1. , -0.5,  0. ,  0.5,  1. ], dtype=float32)
     """
-    _check_bounds("hard_tanh", min_val, max_val)
+    _check_bounds(min_val, max_val)
     x, dtype = widen(x)
     lower = jnp.asarray(min_val, x.dtype)
     upper = jnp.asarray(max_val, x.dtype)
@@ -466,6 +465,7 @@ register(
         ),
         initializer=_SIGMOID_SHAPED,
         summary="x clipped to [min_val, max_val]",
+        joint_check=_check_bounds,
         properties=Properties(
             range=(-1.0, 1.0),
             monotonic=True,
