@@ -14,8 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from actlab.activations import _catalogue, available, spec
+from actlab.activations import _catalogue, available, learnable, spec
 from actlab.activations._registry import ActivationSpec
+from actlab.activations.modules import LearnableSpec, module_spec
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "activations.md"
 
@@ -69,6 +70,25 @@ def _section(entry: ActivationSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+LEARNABLE_INTRO = """\
+These are Flax modules only, built by
+`actlab.activations.module(name, **hyperparameters)`, which also builds a
+module for each function above. The optimiser trains their parameters with
+the model's, at their own learning rate where `optimizer.activation_lr` is
+set. Their shape changes during training, so they have no fixed properties.
+"""
+
+
+def _learnable_section(entry: LearnableSpec) -> str:
+    """Return the Markdown section of one learnable activation."""
+    lines = [f"### `{entry.name}`", "", entry.summary, "", "- Hyperparameters:"]
+    for hp in entry.hyperparameters:
+        lines.append(f"  - `{hp.name}` (default `{hp.default!r}`): {hp.allowed}")
+    lines.append(f"- Weight initialiser: {entry.initializer}")
+    lines.append(f"- Source: {entry.source}")
+    return "\n".join(lines) + "\n"
+
+
 def render() -> str:
     """Return the whole page for the activations registered now."""
     names = available(include_aliases=False)
@@ -79,6 +99,14 @@ def render() -> str:
         "## Activations\n",
     ]
     parts += [_section(spec(name)) for name in names]
+    parts += [
+        f"## Learnable activations ({len(learnable())})\n",
+        LEARNABLE_INTRO,
+        _catalogue.render_markdown(
+            _catalogue.learnable_rows(), _catalogue.LEARNABLE_COLUMNS
+        ),
+    ]
+    parts += [_learnable_section(module_spec(name)) for name in learnable()]
     return "\n".join(parts)
 
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS_SCRIPT = ROOT / "scripts" / "make_activation_docs.py"
 DOCS_PAGE = ROOT / "docs" / "activations.md"
 NAMES = activations.available(include_aliases=False)
+LEARNABLE = activations.learnable()
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +31,15 @@ def docs_script():
 
 
 def _table_rows(text: str) -> dict[str, str]:
-    """Return the lines of a text table below its header, keyed by first cell."""
-    lines = text.splitlines()[2:]
+    """Return the lines of the first text table below its header, by first cell."""
+    lines = text.split("\n\n")[0].splitlines()[2:]
     return {line.split()[0]: line for line in lines}
+
+
+def _learnable_block(text: str) -> list[str]:
+    """Return the lines after the blank line: a heading, then the second table."""
+    _, second = text.split("\n\n")
+    return second.splitlines()
 
 
 def test_listing_has_row_per_activation(capsys):
@@ -70,14 +77,33 @@ def test_listing_shows_properties(capsys):
     assert "Jacobian" in rows["softmax"]
 
 
+def test_listing_lists_learnable_activations(capsys):
+    cli.main([])
+    heading, header, _, *lines = _learnable_block(capsys.readouterr().out)
+    assert heading == cli.LEARNABLE_HEADING
+    assert header.split() == list(_catalogue.LEARNABLE_COLUMNS)
+    assert [line.split()[0] for line in lines] == list(LEARNABLE)
+    (prelu,) = (line for line in lines if line.startswith("prelu "))
+    assert "init_slope=0.25, shared=False" in prelu
+    assert "He, Zhang, Ren and Sun 2015" in prelu
+
+
 def test_listing_markdown_is_table(capsys):
     assert cli.main(["--format", "markdown"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    functions, heading, learnable = capsys.readouterr().out.split("\n\n")
+    lines = functions.splitlines()
     assert len(lines) == len(NAMES) + 2
     for line in lines:
         cells = line.replace("\\|", "").strip("|").split("|")
         assert len(cells) == len(_catalogue.COLUMNS), line
     assert any(line.startswith("| `linear` | `identity` |") for line in lines)
+    assert heading == cli.LEARNABLE_HEADING
+    lines = learnable.splitlines()
+    assert len(lines) == len(LEARNABLE) + 2
+    for line in lines:
+        cells = line.replace("\\|", "").strip("|").split("|")
+        assert len(cells) == len(_catalogue.LEARNABLE_COLUMNS), line
+    assert any(line.startswith("| `rational` |") for line in lines)
 
 
 def test_module_runs_as_command():
@@ -139,6 +165,13 @@ def test_docs_page_lists_every_activation(docs_script):
         assert activations.spec(name).summary in page
         for alias in activations.spec(name).aliases:
             assert f"`{alias}`" in page
+    _, learnable_part = page.split("## Learnable activations")
+    for name in LEARNABLE:
+        entry = activations.module_spec(name)
+        assert f"### `{name}`" in learnable_part
+        assert entry.summary in learnable_part
+        for hp in entry.hyperparameters:
+            assert f"`{hp.name}` (default `{hp.default!r}`)" in learnable_part
 
 
 def test_docs_check_reports_stale_page(docs_script, tmp_path, capsys):

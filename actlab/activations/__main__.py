@@ -1,5 +1,8 @@
 """List the activation catalogue, or plot activations.
 
+The listing has two tables: the activation functions with their properties,
+then the learnable activations, which exist only as modules.
+
 Usage:
   python -m actlab.activations [--format text|markdown]
   python -m actlab.activations plot relu elu:alpha=0.5 tanh \\
@@ -18,6 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from actlab.activations import _catalogue
+
+LEARNABLE_HEADING = (
+    "Learnable activations, built with actlab.activations.module(name, ...):"
+)
 
 
 def parse_curve(text: str) -> tuple[str, dict[str, Any]]:
@@ -92,10 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "plot":
         return _plot(parser, arguments)
+    columns = _catalogue.LEARNABLE_COLUMNS
     if arguments.format == "markdown":
         sys.stdout.write(_catalogue.render_markdown(_catalogue.rows()))
+        sys.stdout.write(f"\n{LEARNABLE_HEADING}\n\n")
+        learnable = _catalogue.learnable_rows()
+        sys.stdout.write(_catalogue.render_markdown(learnable, columns))
     else:
         sys.stdout.write(_catalogue.render_text(_catalogue.rows(full_source=False)))
+        sys.stdout.write(f"\n{LEARNABLE_HEADING}\n")
+        learnable = _catalogue.learnable_rows(full_source=False)
+        sys.stdout.write(_catalogue.render_text(learnable, columns))
     return 0
 
 

@@ -1,7 +1,9 @@
-"""The registry as a table: one row of text cells per activation.
+"""The registry as tables: one row of text cells per activation.
 
 ``python -m actlab.activations`` prints these rows, and
 ``scripts/make_activation_docs.py`` writes them to ``docs/activations.md``.
+The functions and the learnable modules get a table each, because the
+learnable ones have parameters instead of fixed properties.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 
 from actlab.activations._registry import ActivationSpec, available, spec
+from actlab.activations.modules import LearnableSpec, learnable, module_spec
 
 COLUMNS = (
     "name",
@@ -22,6 +25,7 @@ COLUMNS = (
     "derivative at 0",
     "source",
 )
+LEARNABLE_COLUMNS = ("name", "hyperparameters", "initialiser", "summary", "source")
 MISSING = "-"
 _UP_TO_YEAR = re.compile(r".*?\b(?:1[89]|20)\d\d\b")
 
@@ -36,7 +40,7 @@ def format_range(bounds: tuple[float, float]) -> str:
     return f"({format_number(lower)}, {format_number(upper)})"
 
 
-def format_hyperparameters(entry: ActivationSpec) -> str:
+def format_hyperparameters(entry: ActivationSpec | LearnableSpec) -> str:
     if not entry.hyperparameters:
         return MISSING
     return ", ".join(f"{hp.name}={hp.default!r}" for hp in entry.hyperparameters)
@@ -95,18 +99,37 @@ def rows(*, full_source: bool = True) -> list[dict[str, str]]:
     ]
 
 
-def render_text(table: list[dict[str, str]]) -> str:
+def learnable_row(entry: LearnableSpec, *, full_source: bool = True) -> dict[str, str]:
+    """Return the cells of one learnable activation, keyed by LEARNABLE_COLUMNS."""
+    return {
+        "name": entry.name,
+        "hyperparameters": format_hyperparameters(entry),
+        "initialiser": entry.initializer,
+        "summary": entry.summary,
+        "source": entry.source if full_source else short_source(entry.source),
+    }
+
+
+def learnable_rows(*, full_source: bool = True) -> list[dict[str, str]]:
+    """Return one row per learnable activation, by name."""
+    return [
+        learnable_row(module_spec(name), full_source=full_source)
+        for name in learnable()
+    ]
+
+
+def render_text(table: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> str:
     """Return ``table`` as columns of plain text padded to equal width."""
     widths = {
         column: max([len(column)] + [len(cells[column]) for cells in table])
-        for column in COLUMNS
+        for column in columns
     }
     lines = [
-        "  ".join(column.ljust(widths[column]) for column in COLUMNS).rstrip(),
-        "  ".join("-" * widths[column] for column in COLUMNS),
+        "  ".join(column.ljust(widths[column]) for column in columns).rstrip(),
+        "  ".join("-" * widths[column] for column in columns),
     ]
     for cells in table:
-        line = "  ".join(cells[column].ljust(widths[column]) for column in COLUMNS)
+        line = "  ".join(cells[column].ljust(widths[column]) for column in columns)
         lines.append(line.rstrip())
     return "\n".join(lines) + "\n"
 
@@ -122,14 +145,16 @@ def markdown_cell(column: str, text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def render_markdown(table: list[dict[str, str]]) -> str:
+def render_markdown(
+    table: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS
+) -> str:
     """Return ``table`` as a GitHub-flavoured Markdown table."""
     lines = [
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join("---" for _ in COLUMNS) + "|",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
     ]
     for cells in table:
-        escaped = (markdown_cell(column, cells[column]) for column in COLUMNS)
+        escaped = (markdown_cell(column, cells[column]) for column in columns)
         lines.append("| " + " | ".join(escaped) + " |")
     return "\n".join(lines) + "\n"
 
