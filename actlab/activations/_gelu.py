@@ -6,14 +6,23 @@ ratio with ``x**2`` formed exactly, the tanh form
 through a logistic sigmoid whose argument is carried to twice the working
 precision, and both derivatives without cancellation near their zero at the
 minimum of the function.
+
+float32 has its own implementation of each form, built for speed: the value
+and the derivative each compile to one fused loop with one exponential and one
+division, and the double-word steps use a bit-mask split, which needs no guard
+against XLA's contraction or folding. float64 keeps the implementation built
+on ``_precise``.
 """
 
 from __future__ import annotations
 
+import decimal
+import functools
 import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 from actlab.activations import _precise
@@ -227,6 +236,187 @@ def _gelu_exact_jvp(primals, tangents):
     return _gelu_exact(x), _gelu_exact_slope(x) * x_dot
 
 
+# float32 building blocks. A bit mask splits a float32 into two halves of 12
+# significant bits, so products of halves are exact whatever XLA contracts or
+# folds, and Dekker's product error needs no guard against either.
+_SPLIT_MASK = np.uint32(0xFFFFF000)
+
+
+def _split32(x: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Return ``x = high + low`` exactly, ``high`` with 12 significant bits.
+
+    A bit mask cuts the significand, so products of halves are exact and no
+    fused multiply-add contraction can change the split.
+    """
+    bits = jax.lax.bitcast_convert_type(x, jnp.uint32) & _SPLIT_MASK
+    high = jax.lax.bitcast_convert_type(bits, jnp.float32)
+    return high, x - high
+
+
+def _product_error32(a: jax.Array, b: jax.Array, product: jax.Array) -> jax.Array:
+    """Return ``a * b - product`` for ``product = fl(a * b)`` (Dekker)."""
+    a_high, a_low = _split32(a)
+    b_high, b_low = _split32(b)
+    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + (
+        a_low * b_low
+    )
+
+
+def _horner(x: jax.Array, coefficients) -> jax.Array:
+    """Return ``sum_k c_k x**k`` for ``coefficients`` ``c`` in rising order.
+
+    Past the first 4 coefficients, the terms are split by degree modulo 4 into
+    four polynomials in ``x**4``, each by Horner's rule, and the first 4 are
+    added by Horner's rule. The four chains of dependent multiply-adds run side
+    by side, whereas one long chain leaves the CPU waiting for each result
+    (about 30% less time for 22 coefficients, jax 0.10.2 on x86-64). The split
+    part is small, so its extra roundings add little to the error.
+    """
+    if len(coefficients) < 12:
+        total = jnp.full_like(x, coefficients[-1])
+        for coefficient in coefficients[-2::-1]:
+            total = total * x + coefficient
+        return total
+    square = x * x
+    tail = coefficients[4:]
+    parts = [_horner(square * square, tail[k::4]) for k in range(4)]
+    total = (parts[0] + x * parts[1]) + square * (parts[2] + x * parts[3])
+    for coefficient in coefficients[3::-1]:
+        total = total * x + coefficient
+    return total
+
+
+def _shift_series(taylor, text: str) -> tuple[float, ...]:
+    """Return ``taylor``, a series about the decimal ``text``, about float32 r.
+
+    r is the float32 nearest ``text``. Re-expanded about r, the series needs
+    no double-word offset: ``x - r`` is exact near r (Sterbenz), and the
+    constant term carries the small distance from r to ``text``.
+    """
+    root = decimal.Decimal(text)
+    shift = float(decimal.Decimal(float(np.float32(float(root)))) - root)
+    return tuple(
+        sum(
+            math.comb(k, j) * c * shift ** (k - j)
+            for k, c in enumerate(taylor)
+            if k >= j
+        )
+        for j in range(len(taylor))
+    )
+
+
+def _series_product(a, b) -> list[float]:
+    """Return the product of two power series, truncated to the length of ``a``."""
+    return [sum(a[k] * b[n - k] for k in range(n + 1)) for n in range(len(a))]
+
+
+# The float32 exact form, built for speed: the value and the derivative each
+# compile to one fused loop with one exponential and one division. It
+# evaluates R(t) = F(v) / (1 + t), with v = (1 - t) / (1 + t) in [-1, 1], by a
+# polynomial F that varies only between 0.399 and 0.526, so one division serves
+# both v and R.
+_F32_TERMS = 22
+
+
+@functools.cache
+def _f32_polynomial() -> tuple[tuple[float, ...], float]:
+    """Return F's coefficients in powers of v, and F's constant term's error.
+
+    The error is the float32 rounding error of the constant term, relative to
+    it, which _parts32 adds back. F is interpolated in float64 from the full
+    series Q at 64 Chebyshev nodes. Its Chebyshev coefficients fall below
+    1e-10 after the first 22.
+    """
+    nodes = np.cos(np.pi * (np.arange(64) + 0.5) / 64)
+    t = (1 - nodes) / (1 + nodes)
+    u = (_MILLS_SCALE - t) / (_MILLS_SCALE + t)
+    series = np.polynomial.chebyshev.chebval(u, np.asarray(_MILLS_COEFFICIENTS))
+    ratio = series / (t + np.sqrt(t * t + float(_EIGHT_OVER_PI)))
+    chebyshev = np.polynomial.chebyshev.chebfit(nodes, ratio * (1 + t), 63)
+    power = np.polynomial.chebyshev.cheb2poly(chebyshev[:_F32_TERMS])
+    lead = float(power[0])
+    return tuple(float(c) for c in power), (lead - float(np.float32(lead))) / lead
+
+
+def _parts32(x: jax.Array) -> tuple[jax.Array, ...]:
+    """Return the float32 parts of ``exp(-x**2 / 2) R(|x|)``.
+
+    Returns ``(clamped, s, s_error, ratio, ratio_error)`` with
+    ``-x**2 / 2 = s + s_error`` and ``R(|x|) = ratio + ratio_error``, each to
+    about twice the working precision. With ``x = h + l`` from ``_split32``,
+    ``-x**2 / 2`` is ``-h**2 / 2 - l (x + h) / 2`` with an exact first term,
+    and the rounding of the sum is kept (Fast2Sum). ``r = 1 / (1 + t)`` is
+    corrected by its exact residual ``1 - r - t r``. The rounding of
+    ``F(v) r`` is kept (Dekker), and so is that of F's constant term.
+    """
+    clamped = jnp.clip(x, -_SATURATION, _SATURATION)
+    high, low = _split32(clamped)
+    exact = -(high * high) / 2
+    small = -(low * (clamped + high)) / 2
+    exponent = _precise.rounded(exact + small)
+    exponent_error = small - (exponent - exact)
+    t = jnp.abs(clamped)
+    r = 1 / (1 + t)
+    tr = t * r
+    tr_error = _product_error32(t, r, tr)
+    residual = jnp.where(t > 1, (1 - tr) - r, (1 - r) - tr) - tr_error
+    v = 2 * r - 1
+    coefficients, lead_error = _f32_polynomial()
+    series = _horner(v, coefficients)
+    ratio = series * r
+    ratio_low = _product_error32(series, r, ratio) + ratio * (residual + lead_error)
+    return clamped, exponent, exponent_error, ratio, ratio_low
+
+
+@jax.custom_jvp
+def _gelu_exact32(x: jax.Array) -> jax.Array:
+    # x >= 0: x - x Phi(-x); x < 0: x Phi(x). Phi(-|x|) = exp(-x**2 / 2) R(|x|)
+    # and |x| R(|x|) < 1 / sqrt(2 pi), so the product underflows only where the
+    # result does. The product x R is carried to twice the working precision.
+    clamped, exponent, exponent_error, ratio, ratio_error = _parts32(x)
+    positive = x >= 0
+    factor = jnp.where(positive, -clamped, clamped)
+    scaled = factor * ratio
+    low = _product_error32(factor, ratio, scaled) + factor * ratio_error
+    tail = (scaled + (low + scaled * exponent_error)) * jnp.exp(exponent)
+    return jnp.where(positive, x, 0).astype(x.dtype) + tail
+
+
+def _gelu_exact_slope32(x: jax.Array) -> jax.Array:
+    # As in _gelu_exact_slope: 1 + exp(-x**2 / 2) (x / sqrt(2 pi) - R) for
+    # x >= 0, exp(-x**2 / 2) (R + x / sqrt(2 pi)) for x < 0 with the Taylor
+    # series of G near its zero. XLA on CPU does not fuse a division or an
+    # exponential into a loop that reads it twice, so the sign is a factor.
+    clamped, exponent, exponent_error, ratio, ratio_error = _parts32(x)
+    density = _precise.constant(_INV_SQRT_TWO_PI, x.dtype)
+    scaled = density * clamped
+    positive = x >= 0
+    sign = jnp.where(positive, -1, 1).astype(x.dtype)
+    gate = scaled + sign * (ratio + ratio_error)
+    offset = clamped - _precise.constant(_GELU_ROOT, x.dtype)
+    series = density * _horner(offset, _root_series())
+    gate = jnp.where(~positive & (jnp.abs(offset) <= _GELU_WINDOW), series, gate)
+    gate = gate + gate * exponent_error
+    return positive.astype(x.dtype) + _precise.times_exp(gate, exponent)
+
+
+@functools.cache
+def _root_series() -> tuple[float, ...]:
+    """Return the float32 series of G about the float32 nearest its root x0."""
+    taylor = (0.0, *_GELU_TAYLOR[: _GELU_TAYLOR_TERMS["float32"]])
+    return _shift_series(taylor, _GELU_ROOT)
+
+
+@_gelu_exact32.defjvp
+def _gelu_exact32_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    # The barrier keeps XLA from sharing the exponential and the division
+    # between value and derivative. Shared, each would be stored to memory and
+    # read back by both, which costs more than computing it twice.
+    slope = _gelu_exact_slope32(jax.lax.optimization_barrier(x))
+    return _gelu_exact32(x), slope * x_dot
+
+
 def _tanh_argument(x: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Return x clamped, and 2 u(x) as an unevaluated sum ``high + low``.
 
@@ -299,6 +489,170 @@ def _gelu_tanh_jvp(primals, tangents):
     return _gelu_tanh(x), _gelu_tanh_slope(x) * x_dot
 
 
+# The float32 tanh form: the value and the derivative each take one
+# exponential of -|2u| and one division, in one fused loop each. 2u is carried
+# to twice the working precision. For x in [x0 - _TANH_WINDOW, 0), around the
+# zero x0 of the derivative, the derivative is its Taylor series, whose first
+# _TANH_TAYLOR_TERMS terms reach float32 precision there.
+_TANH_WINDOW = 0.75
+_TANH_TAYLOR_TERMS = 24
+# Beyond this |x| = sqrt(1 / 0.044715), |2 k2 x**3| exceeds |2u|.
+_TANH_FAST_SUM = math.sqrt(1 / 0.044715)
+# Below log(smallest normal float32) + 1 the exponential is taken of the
+# argument plus _TANH_SHIFT and scaled back after the product.
+_TANH_UNDERFLOW = math.log(float(np.finfo(np.float32).tiny)) + 1
+_TANH_SHIFT = 64.0
+
+
+@functools.cache
+def _tanh_slope_series() -> tuple[float, ...]:
+    """Return the derivative of the tanh form about the float32 nearest x0.
+
+    About the root x0, ``N = P(d) + E0 (f(d) - 1)`` with ``f = exp(U)``,
+    whose series follows from ``f' = U' f``: ``n f_n = sum k U_k f_(n-k)``.
+    The derivative is ``N e / (1 + e)**2`` with ``e = E0 f``; the series
+    arithmetic is in float64, far below float32's rounding.
+    """
+    terms = _TANH_TAYLOR_TERMS
+    p = [0.0, *(float(c) for c in _TANH_P)]
+    q = [0.0, *(float(c) for c in _TANH_Q)]
+    root_exp = float(_TANH_ROOT_EXP)
+    f = [1.0]
+    for n in range(1, terms):
+        f.append(sum(k * q[k] * f[n - k] for k in range(1, min(n, 3) + 1)) / n)
+    numerator = [0.0] + [
+        (p[n] if n <= 3 else 0.0) + root_exp * f[n] for n in range(1, terms)
+    ]
+    exponential = [root_exp * c for c in f]
+    denominator = _series_product(exponential, exponential)
+    denominator = [
+        c + 2 * e + (1.0 if n == 0 else 0.0)
+        for n, (c, e) in enumerate(zip(denominator, exponential, strict=True))
+    ]
+    inverse = [1 / denominator[0]]
+    for n in range(1, terms):
+        total = sum(denominator[k] * inverse[n - k] for k in range(1, n + 1))
+        inverse.append(-total / denominator[0])
+    slope = _series_product(_series_product(numerator, exponential), inverse)
+    return _shift_series(slope, _TANH_ROOT)
+
+
+def _tanh_parts32(x: jax.Array) -> tuple[jax.Array, ...]:
+    """Return float32 ``(clamped, a, a_error, cubic, cubic_error)``.
+
+    ``a + a_error = 2 u(x) = x (k1 + k2 x**2)`` and
+    ``cubic + cubic_error = k2 x**3``, each to about twice the working
+    precision. k1 and k2 are taken as pairs
+    of floats, the products are Dekker's and the sum is Knuth's TwoSum.
+    """
+    clamped = jnp.clip(x, -_SATURATION, _SATURATION)
+    c1_high, c1_low = _precise.split_constant(_TANH_C1, np.float32)
+    c2_high, c2_low = _precise.split_constant(_TANH_C2, np.float32)
+    square = clamped * clamped
+    square_error = _product_error32(clamped, clamped, square)
+    quadratic = (2 * c2_high) * square
+    quadratic_error = _product_error32(jnp.asarray(2 * c2_high), square, quadratic)
+    quadratic_error = quadratic_error + (
+        (2 * c2_low) * square + (2 * c2_high) * square_error
+    )
+    factor = _precise.rounded(2 * c1_high + quadratic)
+    virtual = factor - 2 * c1_high
+    sum_error = (2 * c1_high - (factor - virtual)) + (quadratic - virtual)
+    factor_error = sum_error + (2 * c1_low + quadratic_error)
+    argument = clamped * factor
+    argument_error = _product_error32(clamped, factor, argument)
+    argument_error = argument_error + clamped * factor_error
+    cubic = clamped * quadratic
+    cubic_error = _product_error32(clamped, quadratic, cubic)
+    cubic_error = cubic_error + clamped * quadratic_error
+    return clamped, argument, argument_error, cubic, cubic_error
+
+
+@jax.custom_jvp
+def _gelu_tanh32(x: jax.Array) -> jax.Array:
+    # x sigmoid(a) with e = exp(-|a|) is x / (1 + e) for x >= 0 and
+    # x e / (1 + e) for x < 0. For x >= 0 a relative error of a changes the
+    # result by at most 0.28 times as much, so only x < 0 corrects e for the
+    # rounding of a.
+    _, argument, argument_error, _, _ = _tanh_parts32(x)
+    negative = x < 0
+    exponent = -jnp.abs(argument)
+    tail = exponent < _TANH_UNDERFLOW
+    shifted = jnp.exp(jnp.where(tail, exponent + _TANH_SHIFT, exponent))
+    decay = jnp.where(tail, 0, shifted)
+    # One division gives x / (1 + e) for x >= 0, and delta = -e / (1 + e) with
+    # 1 / (1 + e) = 1 + delta for x < 0, where the value is q + q (a_error +
+    # delta) with q = x e: it rounds once where e is small. The quotient is
+    # read once, so that XLA on CPU fuses the division into the loop.
+    quotient = jnp.where(negative, -decay, x) / (1 + decay)
+    # -inf * 0 would be NaN; the limit at -inf is 0.
+    product = jnp.maximum(x, jnp.finfo(x.dtype).min) * shifted
+    base = jnp.where(negative, product, 0)
+    factor = jnp.where(negative, product, 1)
+    correction = jnp.where(negative, argument_error, 0)
+    value = base + factor * (correction + quotient)
+    scale = jnp.where(negative & tail, math.exp(-_TANH_SHIFT), 1)
+    return value * scale.astype(x.dtype)
+
+
+def _gelu_tanh_slope32(x: jax.Array) -> jax.Array:
+    # sigmoid(a) (1 + x a' sigmoid(-a)) with e = exp(-|a|) is
+    # (1 + e (1 + x a')) / (1 + e)**2 for x >= 0 and e N / (1 + e)**2 for
+    # x < 0, with N = 1 + e + x a' and x a' = a + 2 k2 x**3.
+    clamped, argument, argument_error, cubic, cubic_error = _tanh_parts32(x)
+    negative = x < 0
+    exponent = -jnp.abs(argument)
+    tail = exponent < _TANH_UNDERFLOW
+    shifted = jnp.exp(jnp.where(tail, exponent + _TANH_SHIFT, exponent))
+    decay = jnp.where(tail, 0, shifted)
+
+    # x < 0: N as a sum high + low. Its terms 1 + e and x a' cancel up to
+    # twofold outside the series' window, so the rounding errors of the sums
+    # are kept (Fast2Sum, TwoSum). a + 2 k2 x**3 is a Fast2Sum with the larger
+    # term first, and |a| >= |2 k2 x**3| where |x| <= 4.7.
+    one_plus = _precise.rounded(1 + decay)
+    one_plus_error = decay - (one_plus - 1)
+    growth = _precise.rounded(argument + 2 * cubic)
+    growth_error = 2 * cubic_error + jnp.where(
+        clamped > -_TANH_FAST_SUM,
+        2 * cubic - (growth - argument),
+        argument - (growth - 2 * cubic),
+    )
+    high = _precise.rounded(one_plus + growth)
+    virtual = high - one_plus
+    high_error = (one_plus - (high - virtual)) + (growth - virtual)
+    # The rounding of a enters both x a' and e: N (1 + a_error).
+    low = (high_error + one_plus_error + growth_error) + argument_error * (2 + growth)
+
+    # 1 / (1 + e)**2 = 1 + delta with delta = -g / (1 + g), g = e (2 + e).
+    # x >= 0: (1 + e (1 + x a')) / (1 + g). x < 0: (N + N delta) e, with N
+    # delta added to the low part, where it rounds little because
+    # delta >= -0.2 outside the window. One division serves both, and its
+    # result is read once, because XLA on CPU does not fuse a division into a
+    # loop that reads it twice.
+    square_growth = decay * (2 + decay)
+    numerator = jnp.where(negative, -square_growth * high, 1 + decay * (1 + growth))
+    quotient = numerator / (1 + square_growth)
+    high = jnp.where(negative, high, 0)
+    low = jnp.where(negative, low, 0)
+    slope = (high + (low + quotient)) * jnp.where(negative, shifted, 1)
+    scale = jnp.where(negative & tail, math.exp(-_TANH_SHIFT), 1)
+    slope = slope * scale.astype(x.dtype)
+
+    offset = clamped - _precise.constant(_TANH_ROOT, np.float32)
+    series = _horner(offset, _tanh_slope_series())
+    return jnp.where(negative & (offset >= -_TANH_WINDOW), series, slope)
+
+
+@_gelu_tanh32.defjvp
+def _gelu_tanh32_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    # As for the exact form, the barrier keeps the exponential and the
+    # division from being shared, stored and read back.
+    slope = _gelu_tanh_slope32(jax.lax.optimization_barrier(x))
+    return _gelu_tanh32(x), slope * x_dot
+
+
 def gelu(x: ArrayLike, approximate: bool = False) -> jax.Array:
     r"""Gaussian error linear unit: the input weighted by the normal CDF.
 
@@ -331,7 +685,13 @@ def gelu(x: ArrayLike, approximate: bool = False) -> jax.Array:
     :math:`\Phi(-|x|)` as :math:`e^{-x^2/2}` times a series for the Mills ratio,
     with :math:`x^2` formed exactly, and the tanh form carries the sigmoid's
     argument to twice the working precision; ``jax.nn.gelu`` loses the relative
-    precision of the value and the gradient in the negative tail. Source:
+    precision of the value and the gradient in the negative tail. In float32
+    each form takes one exponential and one division for the value and again
+    for the derivative. On 2**23 float32 points (random magnitudes from 2**-30
+    to 256 of both signs, and a uniform grid over [-20, 20]) the worst errors
+    measured against the float64 result were 2.8 ulp (value) and 3.4 ulp
+    (derivative) for the exact form, and 3.3 and 2.9 ulp for the tanh form
+    (jax 0.10.2, x86-64 CPU). Source:
     Hendrycks and Gimpel, "Gaussian Error Linear Units (GELUs)", 2016,
     https://arxiv.org/abs/1606.08415.
 
@@ -347,7 +707,14 @@ def gelu(x: ArrayLike, approximate: bool = False) -> jax.Array:
       Array([-0.04550026,  0.        ,  0.8413447 ], dtype=float32)
     """
     x, dtype = widen(x)
-    result = _gelu_tanh(x) if approximate else _gelu_exact(x)
+    if approximate and x.dtype == np.float32:
+        result = _gelu_tanh32(x)
+    elif approximate:
+        result = _gelu_tanh(x)
+    elif x.dtype == np.float32:
+        result = _gelu_exact32(x)
+    else:
+        result = _gelu_exact(x)
     return result.astype(dtype)
 
 
