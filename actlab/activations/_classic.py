@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
+from actlab.activations import _precise, _softmax_rows
 from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
@@ -145,18 +146,44 @@ def linear(x: ArrayLike, slope: float = 1.0) -> jax.Array:
     return jnp.asarray(slope, x.dtype) * x
 
 
+_HALF_PRECISION = (jnp.dtype(jnp.float16), jnp.dtype(jnp.bfloat16))
+
+
+def _compute_dtype(dtype: jnp.dtype) -> jnp.dtype:
+    """Return float32 for float16 and bfloat16, and ``dtype`` otherwise."""
+    return jnp.dtype(jnp.float32) if dtype in _HALF_PRECISION else jnp.dtype(dtype)
+
+
+def _horner(coefficients: tuple[float, ...], z: jax.Array) -> jax.Array:
+    """Return sum(c_k * z**k) over ``coefficients`` c_0, c_1, ... by Horner."""
+    polynomial = jnp.full_like(z, coefficients[-1])
+    for coefficient in reversed(coefficients[:-1]):
+        polynomial = polynomial * z + coefficient
+    return polynomial
+
+
 @jax.custom_jvp
 def _logistic(x: jax.Array) -> jax.Array:
     return jax.lax.logistic(x)
 
 
+def _logistic_slope(x: jax.Array) -> jax.Array:
+    """Return sigmoid'(x) = e / (1 + e)**2 with e = exp(-|x|)."""
+    e = jnp.exp(-jnp.abs(x))
+    # The denominator expanded as 1 + e (2 + e) rounds once near 1, where the
+    # square of a rounded 1 + e doubles that rounding error.
+    return e / (1 + e * (2 + e))
+
+
 @_logistic.defjvp
 def _logistic_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    # sigmoid(x) * sigmoid(-x) keeps full relative precision, but the textbook
-    # form s * (1 - s) is 0 once s rounds to 1 (x above about 16.6 in float32).
-    y = _logistic(x)
-    return y, y * _logistic(-x) * x_dot
+    # The textbook form s * (1 - s) is 0 once s rounds to 1 (x above about
+    # 16.6 in float32), but e / (1 + e)**2 keeps its relative precision. The
+    # slope computes its own exponential, because XLA would store a shared one
+    # in an extra array, which costs more time on CPU than a second exp.
+    slope = _logistic_slope(x.astype(_compute_dtype(x.dtype))).astype(x.dtype)
+    return _logistic(x), slope * x_dot
 
 
 def sigmoid(x: ArrayLike) -> jax.Array:
@@ -167,11 +194,13 @@ def sigmoid(x: ArrayLike) -> jax.Array:
 
     The range is :math:`(0, 1)`; in floating point the output rounds to 0 or
     1 for large :math:`|x|`. The derivative is
-    :math:`\sigma'(x) = \sigma(x)\,\sigma(-x)`, computed in that form so that
-    it keeps its relative precision in the saturated tails. Value and
-    derivative are finite for every finite input. Against a 50-digit reference
-    the worst errors measured (jax 0.10.2, x86-64 CPU) were 2.3 ulp for the
-    value and 3.5 ulp for the derivative. The logistic unit is the one
+    :math:`\sigma'(x) = \sigma(x)\,\sigma(-x) = e / (1 + e)^2` with
+    :math:`e = e^{-|x|}`, computed in the last form, which keeps its relative
+    precision in the saturated tails where :math:`\sigma(x)(1 - \sigma(x))`
+    is 0. Value and derivative are finite for every finite input. Against a
+    50-digit reference the worst errors measured (jax 0.10.2, x86-64 CPU, 2**22
+    float32 points and 20000 float64 points over all magnitudes) were 2.5 ulp
+    for the value and 2.4 ulp for the derivative. The logistic unit is the one
     used by Rumelhart, Hinton and Williams, "Learning representations by
     back-propagating errors", Nature 323, 1986.
 
@@ -201,7 +230,7 @@ def _tanh_taylor_coefficients(count: int) -> tuple[float, ...]:
     return tuple(float(a[2 * n + 1]) for n in range(1, count + 1))
 
 
-# XLA's tanh on CPU is up to 4.1 ulp from the correctly rounded result in
+# XLA's tanh on CPU is up to 4.3 ulp from the correctly rounded result in
 # float32 and 6.5 in float64. Below |x| = 0.55 a Taylor series is used instead,
 # truncated where the first omitted term is below 2**-32 (float32) or 2**-60
 # (float64) of the result; above it 1 - 2 / (exp(2|x|) + 1), which does not
@@ -211,8 +240,6 @@ _TANH_SERIES = {
     jnp.dtype(jnp.float64): _tanh_taylor_coefficients(20),
     jnp.dtype(jnp.float32): _tanh_taylor_coefficients(10),
 }
-# Above this |x|, sech(x)**2 = 4 exp(-2|x|) to within float64 rounding.
-_SECH_SQUARED_TAIL = 20.0
 
 
 def _tanh_series(x: jax.Array) -> jax.Array:
@@ -236,18 +263,26 @@ def _tanh(x: jax.Array) -> jax.Array:
     return jnp.copysign(jnp.where(near_zero, series, saturating), x)
 
 
+def _sech_squared(x: jax.Array) -> jax.Array:
+    """Return sech(x)**2 = 4 e / (1 + e)**2 with e = exp(-2|x|)."""
+    argument = -2 * jnp.abs(x)
+    # Where e underflows (|x| above about 43.7 in float32), sech(x)**2 is still
+    # normal up to |x| = 44.4. There the exponential takes half the argument
+    # and is used twice, and the denominator rounds to 1. The select between
+    # the factors keeps XLA from turning exp(a) * exp(a) into exp(2 a).
+    underflows = argument < math.log(jnp.finfo(x.dtype).tiny)
+    e = jnp.exp(jnp.where(underflows, argument / 2, argument))
+    # As for the logistic, the denominator 1 + e (2 + e) rounds once near 1.
+    return (4 * e) * jnp.where(underflows, e, 1) / (1 + e * (2 + e))
+
+
 @_tanh.defjvp
 def _tanh_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    # 1 - tanh(x)**2 is 0 once tanh rounds to +-1 (|x| above about 8 in
-    # float32), but 4 * sigmoid(2x) * sigmoid(-2x) keeps its precision. In the
-    # tail sigmoid(-2|x|) underflows before the derivative does (|x| above
-    # about 44 in float32), so there (2 exp(-|x|))**2 replaces it.
-    magnitude = jnp.abs(x)
-    central = 4 * _logistic(2 * x) * _logistic(-2 * x)
-    tail = jnp.square(2 * jnp.exp(-magnitude))
-    derivative = jnp.where(magnitude < _SECH_SQUARED_TAIL, central, tail)
-    return _tanh(x), derivative * x_dot
+    # 1 - tanh(x)**2 is 0 once tanh rounds to +-1 (|x| above about 9 in
+    # float32), but 4 e / (1 + e)**2 keeps its relative precision. The slope
+    # computes its own exponential for the same reason as the logistic's.
+    return _tanh(x), _sech_squared(x) * x_dot
 
 
 def tanh(x: ArrayLike) -> jax.Array:
@@ -258,14 +293,18 @@ def tanh(x: ArrayLike) -> jax.Array:
 
     The range is :math:`(-1, 1)`; in floating point the output rounds to
     :math:`\pm 1` for large :math:`|x|`. The derivative is
-    :math:`1 - \tanh^2(x) = 4\,\sigma(2x)\,\sigma(-2x)`, computed in the second
-    form (and as :math:`(2 e^{-|x|})^2` beyond :math:`|x| = 20`) so that it
-    keeps its relative precision in the saturated tails. The value comes from
-    a Taylor series below :math:`|x| = 0.55` and from
-    :math:`1 - 2 / (e^{2|x|} + 1)` above, because XLA's own tanh is up to 6.5
-    ulp off in float64. Against a 50-digit reference, the worst errors measured
-    (jax 0.10.2, x86-64 CPU) were 1.3 ulp for the value and 3.5 ulp for the
-    derivative, in float32 and float64. Kalman and Kwasny, "Why tanh:
+    :math:`1 - \tanh^2(x) = 4 e / (1 + e)^2` with :math:`e = e^{-2|x|}`,
+    computed in the second form (and as :math:`(2 e^{-|x|})^2` where
+    :math:`e` underflows) so that it keeps its relative precision in the
+    saturated tails. The value comes from a Taylor series below
+    :math:`|x| = 0.55` and from :math:`1 - 2 / (e^{2|x|} + 1)` above, because
+    XLA's own tanh is up to 4.3 ulp off in float32 and 6.5 ulp in float64.
+    float16 and bfloat16 are computed in float32. Against a 50-digit reference
+    the worst errors measured (jax 0.10.2, x86-64 CPU, 2**22 float32 points
+    and 20000 float64 points over all magnitudes) were 1.4 ulp for the value
+    and 2.3 ulp for the derivative, and 3.0 ulp for the float64 derivative
+    between :math:`|x| = 354.2` and 354.9, where it is computed as a square.
+    Kalman and Kwasny, "Why tanh:
     choosing a sigmoidal function", IJCNN 1992, argue for it over the logistic
     sigmoid because it is zero-centred.
 
@@ -279,49 +318,21 @@ def tanh(x: ArrayLike) -> jax.Array:
       >>> get("tanh")(jnp.array([-2.0, 0.0, 1.0]))
       Array([-0.9640276,  0.       ,  0.7615942], dtype=float32)
     """
-    return _tanh(_as_float(x))
+    x = _as_float(x)
+    return _tanh(x.astype(_compute_dtype(x.dtype))).astype(x.dtype)
 
 
 @jax.custom_jvp
 def _softmax(x: jax.Array) -> jax.Array:
-    top = jnp.max(x, axis=-1, keepdims=True)
-    # x - top rounds, and exp turns that absolute error into a relative error
-    # of |x - top| times the rounding unit. Knuth's TwoSum gives the rounding
-    # error exactly, and exp(shifted + error) = exp(shifted) * (1 + error).
-    # XLA keeps the order of these operations. The error is NaN for an
-    # infinite input, where it is not needed.
-    shifted = x - top
-    top_virtual = x - shifted
-    x_virtual = shifted + top_virtual
-    error = (x - x_virtual) - (top - top_virtual)
-    error = jnp.where(jnp.isfinite(error), error, 0)
-    exponential = jnp.exp(shifted)
-    unnormalized = exponential + exponential * error
-    return unnormalized / jnp.sum(unnormalized, axis=-1, keepdims=True)
+    return _softmax_rows.probabilities(_softmax_rows.softmax_rows(x))
 
 
 @_softmax.defjvp
 def _softmax_jvp(primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    s = _softmax(x)
-    # The textbook s * (t - sum(s * t)) is 0 once s_k rounds to 1, although
-    # the derivative s_k * (1 - s_k) is then a normal number, and reverse mode
-    # transposes the same cancellation. With k the index of the largest input,
-    # o = s with o_k = 0 and r = sum(o) = 1 - s_k, the Jacobian
-    # diag(s) - s s^T is
-    #   diag(o) - o o^T - s_k (o e_k^T + e_k o^T) + s_k r e_k e_k^T,
-    # whose entries are products of outputs, so no term cancels. The form is
-    # symmetric term by term, so its transpose, which reverse mode computes,
-    # keeps that accuracy.
-    top = jax.nn.one_hot(jnp.argmax(x, axis=-1), x.shape[-1], dtype=x.dtype)
-    others = jnp.where(top > 0, 0, s)
-    s_top = jnp.sum(top * s, axis=-1, keepdims=True)
-    rest = jnp.sum(others, axis=-1, keepdims=True)
-    t_top = jnp.sum(top * x_dot, axis=-1, keepdims=True)
-    o_dot_t = jnp.sum(others * x_dot, axis=-1, keepdims=True)
-    off_top = others * (x_dot - o_dot_t - s_top * t_top)
-    at_top = top * (s_top * (rest * t_top - o_dot_t))
-    return s, off_top + at_top
+    rows = _softmax_rows.softmax_rows(x)
+    s = _softmax_rows.probabilities(rows)
+    return s, _softmax_rows.softmax_tangent(rows, s, x_dot)
 
 
 def softmax(x: ArrayLike) -> jax.Array:
@@ -336,17 +347,24 @@ def softmax(x: ArrayLike) -> jax.Array:
     :math:`[0, 1]` (:math:`(0, 1)` in exact arithmetic), and every row sums
     to 1. The Jacobian is
     :math:`\partial s_i / \partial x_j = s_i (\delta_{ij} - s_j)`, computed
-    with :math:`1 - s_k` replaced by the sum of the other outputs of the row's
-    largest entry :math:`k`, so that the derivative of a saturated output stays
-    a normal number instead of rounding to 0, in forward and reverse mode.
+    with :math:`1 - s_k` at a maximum :math:`k` taken from the sum of the
+    other exponentials, so that the derivative of a saturated output stays a
+    normal number instead of rounding to 0, in forward and reverse mode.
     The rounding error of :math:`x - m` is recovered exactly and applied to the
-    exponential. On rows of 4 entries the worst errors measured against a
-    50-digit reference (jax 0.10.2, x86-64 CPU) were 3.4 ulp for the value and
-    5.8 ulp for the derivative, whose entries are products of two outputs.
-    An infinite entry makes its row NaN. The name and its use as the
-    output of a classifier come from Bridle, "Probabilistic interpretation of
-    feedforward classification network outputs, with relationships to
-    statistical pattern recognition", 1990.
+    exponential, which is summed at a scale of :math:`2^{64}` (float32) or
+    :math:`2^{512}` (float64) so that terms below the smallest normal number
+    still count where their sum does. float16 and bfloat16 are computed in
+    float32. On the accuracy grid of rows of 4 entries the worst errors
+    against a 50-digit reference (jax 0.10.2, x86-64 CPU) were 2.7 ulp for
+    the value and 3.9 ulp for Jacobian entries in float32, and 2.4 and 3.4 ulp
+    in float64. On 2**20 random float32 rows of 4, compared with the float64
+    result, the worst errors were 4.2 ulp for values and 6.4 ulp for Jacobian
+    entries, each a product of two outputs. A row whose maximum is +inf puts
+    all its mass on its +inf entries, -inf entries get 0, and a row of -inf
+    only is uniform. The name and its use as the output of a classifier come
+    from Bridle, "Probabilistic interpretation of feedforward classification
+    network outputs, with relationships to statistical pattern recognition",
+    1990.
 
     Args:
       x: input array; the last axis contains the features of one example.
@@ -356,9 +374,12 @@ def softmax(x: ArrayLike) -> jax.Array:
 
     Example:
       >>> get("softmax")(jnp.array([-2.0, 0.0, 1.0]))
-      Array([0.03511902, 0.25949645, 0.7053845 ], dtype=float32)
+      Array([0.03511903, 0.25949645, 0.70538455], dtype=float32)
     """
-    return _softmax(_as_float(x))
+    x = _as_float(x)
+    if x.dtype in (jnp.float16, jnp.bfloat16):
+        return _softmax(x.astype(jnp.float32)).astype(x.dtype)
+    return _softmax(x)
 
 
 @jax.custom_jvp
@@ -398,36 +419,45 @@ def relu(x: ArrayLike) -> jax.Array:
     return _relu(_as_float(x))
 
 
-@jax.custom_jvp
+def _expm1_series_coefficients(count: int) -> tuple[float, ...]:
+    """Return the first ``count`` coefficients 1/2!, 1/3!, ... of P.
+
+    P is the series in expm1(x) = x + x**2 * P(x).
+    """
+    return tuple(1 / math.factorial(k) for k in range(2, count + 2))
+
+
+# XLA's expm1 is up to 4.9 ulp from exp(x) - 1 in float32 for |x| < log 2. On
+# [-log 2, 0] a Taylor series is used instead, truncated where the first
+# omitted term is below 2**-32 (float32) or 2**-60 (float64) of the result;
+# below it exp(x) - 1 is at most -1/2 and cancels little.
+_EXPM1_SERIES_END = -math.log(2)
+_EXPM1_SERIES = {
+    jnp.dtype(jnp.float64): _expm1_series_coefficients(16),
+    jnp.dtype(jnp.float32): _expm1_series_coefficients(10),
+}
+
+
 def _expm1(x: jax.Array) -> jax.Array:
-    # XLA's expm1 is up to 4.9 ulp from exp(x) - 1 in float32 for |x| < log 2.
-    # There Kahan's form (u - 1) * x / log(u) with u = exp(x) is at most 3.2
-    # ulp, because the rounding error of u cancels between u - 1 (exact by
-    # Sterbenz's lemma) and log(u). Elsewhere exp(x) - 1 cancels little.
-    u = jnp.exp(x)
-    central = u != 1
-    safe_u = jnp.where(central, u, 2)
-    kahan = jnp.where(central, (u - 1) * x / jnp.log(safe_u), x)
-    return jnp.where(jnp.abs(x) < math.log(2), kahan, u - 1)
-
-
-@_expm1.defjvp
-def _expm1_jvp(primals, tangents):
-    (x,), (x_dot,) = primals, tangents
-    # JAX differentiates expm1 as expm1(x) + 1, which is 0 once expm1(x) rounds
-    # to -1 (x below about -17.3 in float32), but exp(x) keeps its precision.
-    return _expm1(x), jnp.exp(x) * x_dot
+    """Return exp(x) - 1 for x <= 0 (measured within 1 ulp in both float dtypes)."""
+    near_zero = x > _EXPM1_SERIES_END
+    z = jnp.where(near_zero, x, 0)
+    series = z + (z * z) * _horner(_EXPM1_SERIES[x.dtype], z)
+    return jnp.where(near_zero, series, jnp.exp(x) - 1)
 
 
 def _scaled_exp(x: jax.Array, scale: jax.Array) -> jax.Array:
     """Return ``scale * exp(x)`` where it is normal though ``exp(x)`` is not.
 
     Below the logarithm of the smallest normal number, exp(x) underflows (XLA
-    on CPU flushes subnormal results to 0), so exp(x / 2) is used twice.
+    on CPU flushes subnormal results to 0), so exp(x / 2) is used twice. The
+    argument is selected before the one exponential. A select sits between
+    the two factors, because XLA rewrites exp(a) * exp(a) as exp(2 a), a second
+    exponential that underflows.
     """
-    half = jnp.exp(x / 2)
     underflows = x < math.log(jnp.finfo(x.dtype).tiny)
-    return jnp.where(underflows, (scale * half) * half, scale * jnp.exp(x))
+    exponential = jnp.exp(jnp.where(underflows, x / 2, x))
+    return (scale * exponential) * jnp.where(underflows, exponential, 1)
 
 
 @jax.custom_jvp
@@ -438,15 +468,25 @@ def _elu(x: jax.Array, alpha: jax.Array) -> jax.Array:
     return jnp.where(positive, x, alpha * _expm1(jnp.where(positive, 0, x)))
 
 
-@_elu.defjvp
 def _elu_jvp(primals, tangents):
     (x, alpha), (x_dot, alpha_dot) = primals, tangents
     positive = x > 0
     negative = jnp.where(positive, 0, x)
-    # alpha * exp(x) stays a normal number below x = log(tiny) when alpha > 1.
-    slope = jnp.where(positive, 1, _scaled_exp(negative, alpha))
-    alpha_slope = jnp.where(positive, 0, _expm1(negative))
-    return _elu(x, alpha), slope * x_dot + alpha_slope * alpha_dot
+    value = _elu(x, alpha)
+
+    # The slope computes its own exponential, with another argument than the
+    # value's, because XLA would store a shared one in an extra array, which
+    # costs more time on CPU than a second exp.
+    def by_x():
+        return jnp.where(positive, 1, _scaled_exp(negative, alpha))
+
+    def by_alpha():
+        return jnp.where(positive, 0, _expm1(negative))
+
+    return value, _precise.combine_tangents(value, (x_dot, by_x), (alpha_dot, by_alpha))
+
+
+_elu.defjvp(_elu_jvp, symbolic_zeros=True)
 
 
 def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
@@ -462,12 +502,16 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
     continuous for :math:`\alpha = 1`). Value and derivative are finite for
     every finite input: the exponential only receives :math:`\min(x, 0)`, so the
     branch that ``where`` discards cannot overflow and poison the gradient.
-    :math:`e^x - 1` uses Kahan's form near 0, because XLA's expm1 is up to 4.9
-    ulp off in float32 there, and :math:`\alpha e^x` stays a normal number for
-    :math:`\alpha > 1` where :math:`e^x` alone underflows. The derivative by
-    ``alpha`` is :math:`e^x - 1` for :math:`x \le 0` and 0 otherwise. Against a
-    50-digit reference the worst errors measured (jax 0.10.2, x86-64 CPU) were
-    2.5 ulp for the value and 1.4 ulp for the derivative.
+    :math:`e^x - 1` comes from a Taylor series on :math:`[-\log 2, 0]`,
+    because XLA's expm1 is up to 4.9 ulp off in float32 there, and
+    :math:`\alpha e^x` stays a normal number for :math:`\alpha > 1` where
+    :math:`e^x` alone underflows. The derivative by ``alpha`` is
+    :math:`e^x - 1` for :math:`x \le 0` and 0 otherwise. float16 and bfloat16
+    are computed in float32. Against a 50-digit reference the worst errors
+    measured (jax 0.10.2, x86-64 CPU, 2**22 float32 points and 20000 float64
+    points over all magnitudes, :math:`\alpha` = 0.5, 1 and 2) were 1.0 ulp for
+    the value and 1.5 ulp for the derivative, and 2.0 ulp for the float64
+    derivative at :math:`\alpha = 2` just below :math:`x = -708.4`.
     Source: Clevert, Unterthiner and Hochreiter, "Fast and Accurate Deep
     Network Learning by Exponential Linear Units (ELUs)", ICLR 2016,
     https://arxiv.org/abs/1511.07289.
@@ -486,7 +530,8 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
       Array([-0.43233237,  0.        ,  1.        ], dtype=float32)
     """
     x = _as_float(x)
-    return _elu(x, jnp.asarray(alpha, x.dtype))
+    wide = x.astype(_compute_dtype(x.dtype))
+    return _elu(wide, jnp.asarray(alpha, wide.dtype)).astype(x.dtype)
 
 
 # Initialiser families. "he" (weight variance 2 / fan_in) makes up for units

@@ -704,7 +704,7 @@ def gelu(x: ArrayLike, approximate: bool = False) -> jax.Array:
 
     Example:
       >>> get("gelu")(jnp.array([-2.0, 0.0, 1.0]))
-      Array([-0.04550026,  0.        ,  0.8413447 ], dtype=float32)
+      Array([-0.04550027,  0.        ,  0.8413448 ], dtype=float32)
     """
     x, dtype = widen(x)
     if approximate and x.dtype == np.float32:
