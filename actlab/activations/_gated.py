@@ -9,21 +9,24 @@ promoted to the default float dtype), works under ``jax.jit`` and
 SiLU and Mish have a minimum, so their derivative crosses 0 at an irrational
 point ``x0``. Near it the textbook derivative is a difference of nearly equal
 terms, and its relative error grows without bound. Here the derivative is
-rewritten in ``d = x - x0``, with ``x0`` to twice the working precision, as a
-sum of terms of one sign.
+rewritten in ``d = x - x0``, with ``x0`` to twice the working precision: as a
+Taylor polynomial in ``d`` for the SiLU at a power-of-2 ``beta`` (the default),
+and as a sum of terms of one sign otherwise.
 """
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 from actlab.activations import _precise
-from actlab.activations._numerics import widen
+from actlab.activations._numerics import opaque_one, widen
 from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
@@ -62,20 +65,20 @@ def _silu_slope(z: jax.Array, z_error: jax.Array) -> jax.Array:
     return jnp.where(z >= 0, positive, negative)
 
 
-# The last argument is static: whether beta is a power of 2, so that beta * x
-# is exact and its rounding error need not be computed.
-@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
-def _silu(x: jax.Array, beta: jax.Array, exact: bool) -> jax.Array:
-    z, z_error = _precise.product_and_error(beta, x, exact)
+# The SiLU at a beta that is traced or not a power of 2, where beta * x rounds:
+# its rounding error enters every step as a first-order correction.
+@jax.custom_jvp
+def _silu(x: jax.Array, beta: jax.Array) -> jax.Array:
+    z, z_error = _precise.product_and_error(beta, x)
     # -inf * sigmoid(-inf) would be NaN; the limit is 0.
     factor = jnp.maximum(x, jnp.finfo(x.dtype).min)
     return _precise.logistic_times(factor, z, z_error)
 
 
-def _silu_jvp(exact, primals, tangents):
+def _silu_jvp(primals, tangents):
     x, beta = primals
     x_dot, beta_dot = tangents
-    z, z_error = _precise.product_and_error(beta, x, exact)
+    z, z_error = _precise.product_and_error(beta, x)
 
     def by_x():
         return _silu_slope(z, z_error)
@@ -86,11 +89,170 @@ def _silu_jvp(exact, primals, tangents):
         bounded = jnp.clip(z, -_SATURATION, _SATURATION)
         return _precise.logistic_slope_times(finite_x, bounded, z_error) * finite_x
 
-    value = _silu(x, beta, exact)
+    value = _silu(x, beta)
     return value, _precise.combine_tangents(value, (x_dot, by_x), (beta_dot, by_beta))
 
 
 _silu.defjvp(_silu_jvp, symbolic_zeros=True)
+
+
+# Taylor coefficients c1, c2, ... of silu'(z) about its zero z0 (c0 = 0), from
+# mpmath at 50 digits.
+_SILU_SLOPE_TAYLOR = (
+    "0.2178117057198000987797029240732552198181",
+    "0.1466487969969469001794081109107062964436",
+    "0.01887481422378231340716336418350309565826",
+    "-0.01522265522318803168878181681258288695822",
+    "-0.006606589138356696436301171775950936980601",
+    "0.0001266274100811219972716417283261902853634",
+    "0.0007985218818397997761221494635283550805529",
+    "0.0001857072436118649565274327491934678639137",
+    "-0.0000409053423742861168051542600913070008079",
+    "-0.0000297335422132639158387752991056644599946",
+    "-0.00000294263188884246399391722433365212776197",
+    "0.000002346029682463866049406405431775759847004",
+    "0.0000008599695028268575517718445929901791448605",
+    "-0.0000000305124475005542107909912580484410676087",
+    "-0.00000009266646309267440197199754244853549122767",
+    "-0.00000001887762290772795805057851585014998452604",
+    "0.000000004619379769031606172508501233089660220794",
+    "0.000000002917760302690380261797746220794636403697",
+    "0.0000000002364831505310324604728472569241861295269",
+)
+# Within this distance of z0 a Taylor polynomial replaces the closed form of
+# silu'(z), which cancels there. At the window's edge the closed form loses an
+# estimated 1 ulp to the cancellation, and at these degrees the truncated terms are
+# below 0.2 (float32) and 0.01 (float64) of the rounding unit.
+_ROOT_WINDOW = 0.3
+_SILU_DEGREE = {np.dtype(np.float32): 9, np.dtype(np.float64): 18}
+# Below log(smallest normal) + 1, exp(y) is computed as exp(y + shift) times
+# exp(-shift), so that it and its products stay normal where exp(y) alone would
+# be flushed to 0. The shifted exp(y) is then below 2**-30 (float32) and
+# 2**-280 (float64), so 1 + exp(y) still rounds to 1.
+_EXP_SHIFT = {np.dtype(np.float32): 64.0, np.dtype(np.float64): 512.0}
+
+
+@functools.cache
+def _taylor_about(
+    root: str, taylor: tuple[str, ...], degree: int, dtype: np.dtype
+) -> tuple[float, tuple[float, ...]]:
+    """Return ``(h, c)`` with ``f(h + d) = sum c[k] d**k`` for small ``d``.
+
+    ``taylor`` contains the Taylor coefficients c1, c2, ... of ``f`` about its
+    zero ``root`` (c0 = 0), and ``h`` is ``root`` rounded to ``dtype``, so
+    ``z - h`` is exact near the root. The coefficients are moved from the root
+    to ``h`` to first order in the tiny ``root - h``, so the constant term
+    ``f(h)`` is exact to the rounding unit.
+    """
+    high, _ = _precise.split_constant(root, dtype)
+    with decimal.localcontext() as context:
+        context.prec = 60
+        low = decimal.Decimal(root) - decimal.Decimal(float(high))
+        terms = [decimal.Decimal(0), *map(decimal.Decimal, taylor)]
+        moved = [terms[k] - (k + 1) * terms[k + 1] * low for k in range(degree + 1)]
+    return float(high), tuple(float(c) for c in moved)
+
+
+def _near_root(
+    z: jax.Array,
+    closed: jax.Array,
+    root: str,
+    taylor: tuple[str, ...],
+    degrees: dict[np.dtype, int],
+) -> jax.Array:
+    """Return the Taylor polynomial about ``root`` near it, else ``closed``."""
+    dtype = np.dtype(z.dtype)
+    high, coefficients = _taylor_about(root, taylor, degrees[dtype], dtype)
+    offset = z - high
+    polynomial = jnp.full_like(z, coefficients[-1])
+    for coefficient in coefficients[-2::-1]:
+        polynomial = polynomial * offset + coefficient
+    return jnp.where(jnp.abs(offset) < _ROOT_WINDOW, polynomial, closed)
+
+
+def _decay(h: jax.Array) -> jax.Array:
+    """Return ``e`` with ``exp(-|h|) = e * _tail_scale(_in_tail(-|h|))``.
+
+    Callers that share ``h`` share the exponential, which XLA computes once and
+    stores.
+    """
+    shift = _EXP_SHIFT[np.dtype(h.dtype)]
+    minus_magnitude = -jnp.abs(h)
+    tail = _in_tail(minus_magnitude)
+    return jnp.exp(jnp.where(tail, minus_magnitude + shift, minus_magnitude))
+
+
+def _in_tail(h: jax.Array) -> jax.Array:
+    """Return whether ``h < log(smallest normal) + 1``, where exp(h) is shifted."""
+    return h < math.log(float(jnp.finfo(h.dtype).tiny)) + 1
+
+
+def _tail_scale(tail: jax.Array, dtype) -> jax.Array:
+    """Return ``exp(-shift)`` where ``tail`` and 1 elsewhere."""
+    scale = np.asarray(math.exp(-_EXP_SHIFT[np.dtype(dtype)]), dtype)
+    return jnp.where(tail, scale, 1)
+
+
+def _square_of_one_plus(decay: jax.Array) -> jax.Array:
+    """Return ``(1 + decay)**2`` as ``1 + decay (2 + decay)``."""
+    return 1 + decay * (2 + decay)
+
+
+def _times_logistic(q: jax.Array, h: jax.Array) -> jax.Array:
+    """Return ``q * sigmoid(h)``: ``q / (1 + e)`` or ``q e / (1 + e)``.
+
+    For ``h < 0``, ``q e / (1 + e) = q e (1 - t / s) / s`` with
+    ``1 + e = s + t`` exactly (Fast2Sum). The factor ``1.5 - s / 2`` is
+    ``1 / s`` to within 12%, enough for the correction ``t / s``, which is
+    below the rounding unit. Written this way, ``q * e`` contracts with the
+    correction into one multiply-add on CPU, so the numerator rounds once. The
+    worst error measured in float32 is 2.5 ulp, most of it from exp.
+    """
+    decay = _decay(h)
+    total = 1 + decay
+    error = (opaque_one(h.dtype) - total) + decay
+    correction = decay * (error * (1.5 - 0.5 * total))
+    # An infinite q would make inf * 0 of the correction NaN.
+    finite_q = jnp.clip(q, jnp.finfo(q.dtype).min, jnp.finfo(q.dtype).max)
+    numerator = jnp.where(h >= 0, q, q * decay - finite_q * correction)
+    # In the tails 1 + e rounds to 1, shifted or not, and only h < 0 needs the
+    # scale.
+    return numerator / total * _tail_scale(_in_tail(h), h.dtype)
+
+
+def _times_logistic_slope(q: jax.Array, h: jax.Array) -> jax.Array:
+    """Return ``q * sigmoid(h) * sigmoid(-h) = q e / (1 + e)**2``."""
+    scale = _tail_scale(_in_tail(-jnp.abs(h)), h.dtype)
+    return q * _decay(h) / _square_of_one_plus(_decay(h)) * scale
+
+
+# The SiLU at a power-of-2 beta, a static argument, where beta * x is exact.
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _silu_exact(x: jax.Array, beta: float) -> jax.Array:
+    # -inf * sigmoid(-inf) would be NaN; the limit is 0.
+    return _times_logistic(jnp.maximum(x, jnp.finfo(x.dtype).min), beta * x)
+
+
+def _silu_exact_slope(z: jax.Array) -> jax.Array:
+    """Return silu'(z) = sigmoid(z) (1 + z sigmoid(-z)) for an exact z."""
+    decay = _decay(z)
+    # silu'(z) (1 + e)**2 is e (1 + z) + 1 for z >= 0 and e (1 + z) + e**2
+    # for z < 0, sums of terms of one sign except near z0. The clip keeps
+    # 0 * inf out of the tails. XLA would rewrite e * e as exp(2 a), a second
+    # exponential, but not the square of a select.
+    growth = decay * (1 + jnp.clip(z, -_SATURATION, _SATURATION))
+    gate = jnp.where(z >= 0, 1, decay)
+    scale = _tail_scale(_in_tail(z), z.dtype)
+    closed = (growth + gate * gate) / _square_of_one_plus(decay) * scale
+    return _near_root(z, closed, _SILU_ROOT, _SILU_SLOPE_TAYLOR, _SILU_DEGREE)
+
+
+def _silu_exact_jvp(beta, primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    return _silu_exact(x, beta), _silu_exact_slope(beta * x) * x_dot
+
+
+_silu_exact.defjvp(_silu_exact_jvp)
 
 
 def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
@@ -107,8 +269,19 @@ def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
     :math:`\sigma(\beta x)\,(1 + \beta x\,\sigma(-\beta x))`, 1/2 at 0. It is
     computed without cancellation near its zero at the minimum and without
     underflow in the negative tail, where ``jax.nn.silu``'s gradient becomes
-    0 in float64 while the true derivative is a normal number. The rounding
-    error of :math:`\beta x` is recovered exactly. Sources: Hendrycks and
+    0 in float64 while the true derivative is a normal number. At a
+    power-of-2 :math:`\beta` (the default 1) :math:`\beta x` is exact, and one
+    :math:`e = e^{-|\beta x|}` serves the value and the derivative: the value
+    is :math:`x/(1 + e)` or :math:`x e/(1 + e)`, the derivative
+    :math:`(1 + e(1 + \beta x))/(1 + e)^2` or
+    :math:`e(1 + \beta x + e)/(1 + e)^2`, replaced within 0.3 of the minimum
+    by a Taylor polynomial in :math:`\beta x - x_0`. At other :math:`\beta`
+    the rounding error of :math:`\beta x` is recovered exactly and enters as a
+    first-order correction. The worst errors measured at :math:`\beta = 1`,
+    with jax 0.10.2 on an x86-64 CPU, are 2.3 ulp for the value and 3.5 ulp
+    for the derivative in float32 (against float64, on 2**22 points over all
+    magnitudes), and 2 ulp for each in float64 (against mpmath, on 12,000
+    points). Sources: Hendrycks and
     Gimpel, "Gaussian Error Linear Units (GELUs)", 2016 (which names the
     SiLU); Elfwing, Uchibe and Doya, "Sigmoid-Weighted Linear Units for
     Neural Network Function Approximation in Reinforcement Learning", 2018;
@@ -128,8 +301,9 @@ def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
       Array([-0.23840584,  0.        ,  0.7310586 ], dtype=float32)
     """
     x, dtype = widen(x)
-    exact = _precise.is_power_of_two(beta)
-    return _silu(x, jnp.asarray(beta, x.dtype), exact).astype(dtype)
+    if _precise.is_power_of_two(beta):
+        return _silu_exact(x, float(beta)).astype(dtype)
+    return _silu(x, jnp.asarray(beta, x.dtype)).astype(dtype)
 
 
 @jax.custom_jvp
@@ -189,49 +363,62 @@ _MISH_QUADRATIC = "0.3684065968836178042735476332258283721081"
 _MISH_LINEAR = "0.3733670191691929078259392670531114183835"
 
 
-def _mish_exponentials(x: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Return e = exp(x) and n = e (e + 2), so that tanh(softplus(x)) = n / (n + 2)."""
-    e = jnp.exp(jnp.minimum(x, _MISH_SATURATION))
-    return e, e * (e + 2)
+def _mish_exponentials(x: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """Return ``(e, n, scale)`` with ``n = e (e + 2)``.
+
+    ``tanh(softplus(x)) = n / (n + 2)``. ``e`` is ``exp(min(x, 30))``, except
+    in the negative tail (see ``_EXP_SHIFT``), where ``e`` is
+    ``exp(x + shift)``, below 2**-30, and ``e * scale = exp(x)``. There
+    ``n + 2`` rounds to 2 either way. The value and the derivative share this
+    one exponential.
+    """
+    tail = _in_tail(x)
+    shift = _EXP_SHIFT[np.dtype(x.dtype)]
+    e = jnp.exp(jnp.where(tail, x + shift, jnp.minimum(x, _MISH_SATURATION)))
+    return e, e * (e + 2), _tail_scale(tail, x.dtype)
 
 
 @jax.custom_jvp
 def _mish(x: jax.Array) -> jax.Array:
-    e, n = _mish_exponentials(x)
+    e, n, scale = _mish_exponentials(x)
     positive = x * (n / (n + 2))
-    # x e (e + 2) / (n + 2), with exp(x) applied last so that it cannot
-    # underflow before the product does.
+    # x e (e + 2) / (n + 2), with the tail's scale applied last so that it
+    # cannot underflow before the product does.
     finite_x = jnp.maximum(x, jnp.finfo(x.dtype).min)
-    negative = _precise.times_exp(finite_x * ((e + 2) / (n + 2)), jnp.minimum(x, 0))
+    negative = finite_x * ((e + 2) / (n + 2)) * e * scale
     return jnp.where(x > _MISH_SATURATION, x, jnp.where(x > 0, positive, negative))
 
 
 def _mish_slope(x: jax.Array) -> jax.Array:
-    e, n = _mish_exponentials(x)
+    e, n, scale = _mish_exponentials(x)
     denominator = n + 2
-    # x > 0: tanh(sp) + x sigmoid(x) (1 - tanh(sp)**2) with sp = softplus(x),
-    # a sum of positive terms, and 1 - tanh(sp)**2 = 4 (n + 1) / (n + 2)**2.
+    # x > -1/2: tanh(sp) + x sigmoid(x) (1 - tanh(sp)**2) with sp = softplus(x)
+    # and 1 - tanh(sp)**2 = 4 (n + 1) / (n + 2)**2. The terms are positive for
+    # x > 0, and below 0 the sum is at most 1.5 times the result.
     gate = n / denominator
     sigmoid = e / (1 + e)
     positive = gate + x * sigmoid * (4 * ((n + 1) / denominator) / denominator)
-    # x <= 0: with M(x0) = 0, M(x0 + d) is E**3 expm1(3d) + 4 E**2 expm1(2d) +
+    # x <= -1/2: with M(x0) = 0, M(x0 + d) is E**3 expm1(3d) + 4 E**2 expm1(2d) +
     # (6 + 4 x0) E expm1(d) + 4 d (1 + e) for E = exp(x0). Every term has the
-    # sign of d, and the largest, 4d, is exact when d is a pair of floats.
+    # sign of d, and the largest, 4d, is exact when d is a pair of floats. With
+    # u = expm1(d), expm1(2d) = u (u + 2) and expm1(3d) = u (u (u + 3) + 3),
+    # sums without cancellation, so one expm1 serves all three.
     bounded = jnp.maximum(x, -_SATURATION)
     offset_high, offset_low = _precise.offset_pair_from(bounded, _MISH_ROOT)
     offset = offset_high + offset_low
+    growth = _precise.expm1(offset)
     smaller_terms = (
-        _precise.constant(_MISH_CUBIC, x.dtype) * _precise.expm1(3 * offset)
-        + _precise.constant(_MISH_QUADRATIC, x.dtype) * _precise.expm1(2 * offset)
-        + _precise.constant(_MISH_LINEAR, x.dtype) * _precise.expm1(offset)
+        _precise.constant(_MISH_CUBIC, x.dtype) * (growth * (growth * (growth + 3) + 3))
+        + _precise.constant(_MISH_QUADRATIC, x.dtype) * (growth * (growth + 2))
+        + _precise.constant(_MISH_LINEAR, x.dtype) * growth
         + 4 * offset * e
     )
     numerator = 4 * offset_high + (4 * offset_low + smaller_terms)
     # (n + 2)**2 = e**4 + 4 e**3 + 8 e**2 + 8 e + 4, whose terms are positive,
     # rounds less than the square of the rounded n + 2.
     squared = (((e + 4) * e + 8) * e + 8) * e + 4
-    negative = _precise.times_exp(numerator / squared, jnp.minimum(bounded, 0))
-    return jnp.where(x > _MISH_SATURATION, 1, jnp.where(x > 0, positive, negative))
+    negative = numerator / squared * e * scale
+    return jnp.where(x > _MISH_SATURATION, 1, jnp.where(x > -0.5, positive, negative))
 
 
 @_mish.defjvp
@@ -251,9 +438,15 @@ def mish(x: ArrayLike) -> jax.Array:
     :math:`[m, \infty)` with :math:`m \approx -0.30884`, reached at
     :math:`x_0 \approx -1.19243`. The derivative is
     :math:`\tanh(s) + x\,\sigma(x)\,(1 - \tanh^2(s))` with
-    :math:`s = \log(1 + e^x)`, which is :math:`3/5` at 0; it is computed
+    :math:`s = \log(1 + e^x)`, which is :math:`3/5` at 0. It is computed
     without cancellation near its zero at :math:`x_0` and without underflow
-    in the negative tail. Source: Misra, "Mish: A Self Regularized
+    in the negative tail, and one :math:`e^x` serves the value and the
+    derivative. The worst errors measured with jax 0.10.2 on an x86-64 CPU are
+    4.04 ulp for the value and 3.7 ulp for the derivative in float32 (against
+    float64, on 2**22 points over all magnitudes and 2**22 in [-12, 8]), and
+    3 ulp for each in float64 (against mpmath, on 10,500 points). NOTE: the
+    float32 value exceeds 4 ulp at a few x in [-8, -5], where the roundings
+    of x (e + 2) / (n + 2) e add up. Source: Misra, "Mish: A Self Regularized
     Non-Monotonic Activation Function", BMVC 2020,
     https://arxiv.org/abs/1908.08681.
 
@@ -320,15 +513,18 @@ def lisht(x: ArrayLike) -> jax.Array:
 
 @jax.custom_jvp
 def _gate(value: jax.Array, gate: jax.Array) -> jax.Array:
-    return _precise.logistic_times(value, gate)
+    return _times_logistic(value, gate)
 
 
 @_gate.defjvp
 def _gate_jvp(primals, tangents):
     value, gate = primals
     value_dot, gate_dot = tangents
-    by_value = _precise.logistic_times(jnp.ones_like(value), gate)
-    by_gate = _precise.logistic_slope_times(value, gate)
+    # sigmoid(gate) = 1 / (1 + e) or e / (1 + e), measured within 2.3 ulp.
+    decay = _decay(gate)
+    by_value = jnp.where(gate >= 0, 1, decay) / (1 + decay)
+    by_value = by_value * _tail_scale(_in_tail(gate), gate.dtype)
+    by_gate = _times_logistic_slope(value, gate)
     return _gate(value, gate), by_value * value_dot + by_gate * gate_dot
 
 
@@ -343,8 +539,14 @@ def glu(x: ArrayLike) -> jax.Array:
     :math:`n` there, so a layer followed by a GLU needs twice the features it
     passes on. Each output is linear in its value :math:`a_i`, with range all
     reals, and the partial derivatives are :math:`\sigma(b_i)` by :math:`a_i`
-    and :math:`a_i \sigma(b_i) \sigma(-b_i)` by :math:`b_i`. Both keep their
-    relative precision in the saturated tails of the gate. Source: Dauphin,
+    and :math:`a_i \sigma(b_i) \sigma(-b_i)` by :math:`b_i`. They are
+    computed from one :math:`e = e^{-|b_i|}`, which is shifted where it would
+    be flushed to 0, so both keep their relative precision in the saturated
+    tails of the gate. The worst errors measured with jax 0.10.2 on an x86-64
+    CPU are 2.5 ulp for the value, 2.3 ulp for the derivative by
+    :math:`a_i` and 3.2 ulp for the derivative by :math:`b_i` in float32
+    (against float64, on 2**21 rows over all magnitudes), and 2 ulp for each
+    in float64 (against mpmath, on 4,000 rows). Source: Dauphin,
     Fan, Auli and Grangier, "Language Modeling with Gated Convolutional
     Networks", ICML 2017, https://arxiv.org/abs/1612.08083.
 
@@ -459,6 +661,9 @@ register(
         fn=glu,
         initializer="he",
         summary="first half of the last axis times sigmoid of the second half",
+        # Properties describe output i as a function of input i, the value a_i,
+        # in which a_i * sigmoid(b_i) increases. In the gate input b_i it
+        # decreases where a_i < 0.
         properties=Properties(
             range=(-math.inf, math.inf),
             monotonic=True,
