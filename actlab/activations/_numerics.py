@@ -10,13 +10,13 @@ to 3.7 ulp off in float32 and 6.9 ulp in float64, ``expm1`` up to 3.9 ulp,
 
 The helpers here carry a number as an unevaluated sum ``high + low`` of two
 floats (a double word, about twice the precision of the dtype), built from
-Dekker's Fast2Sum and TwoProduct. They assume round-to-nearest arithmetic
-without fused multiply-add contraction, as XLA's CPU backend compiles it, and
-finite operands far from overflow.
+Dekker's Fast2Sum and TwoProduct. They assume round-to-nearest arithmetic and
+finite operands far from overflow. XLA's CPU backend contracts ``a * b + c``
+into a fused multiply-add, so ``two_product`` splits its operands with a bit
+mask: the products of the halves are exact, and contraction cannot change
+them.
 
-NOTE: only checked on CPU. A backend that contracts ``a * b + c`` into a fused
-multiply-add would break the splitting in ``two_product``, and the double words
-would then be no more accurate than single ones.
+NOTE: only checked on CPU (x86-64).
 """
 
 from __future__ import annotations
@@ -69,11 +69,27 @@ def two_sum(a: jax.Array, b: jax.Array) -> tuple[jax.Array, jax.Array]:
     return s, error
 
 
+# Masks that keep the top 12 (float32) or 26 (float64) significant bits.
+_HIGH_BITS = {
+    jnp.dtype(jnp.float32): (jnp.uint32, 0xFFFFF000),
+    jnp.dtype(jnp.float64): (jnp.uint64, 0xFFFFFFFFF8000000),
+}
+
+
 def _split(a: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Return ``(high, low)``: ``a`` split into two halves of its significand."""
-    half_bits = (jnp.finfo(a.dtype).nmant + 2) // 2
-    scaled = (2.0**half_bits + 1) * a
-    high = scaled - (scaled - a)
+    """Return ``(high, low)`` with ``a = high + low`` exactly.
+
+    A bit mask clears the low half of the significand, so ``high`` has at
+    most 12 (float32) or 26 (float64) significant bits and ``low`` at most one
+    more. Products of two halves are then exact (in float64 all but
+    ``low * low``, whose rounding is below 2**-100 of the product), whether or
+    not XLA contracts them into fused multiply-adds. Veltkamp's split, which
+    computes ``high`` with a multiplication and two subtractions, gives wrong
+    halves once XLA contracts ``c * a - a``.
+    """
+    unsigned, mask = _HIGH_BITS[a.dtype]
+    bits = jax.lax.bitcast_convert_type(a, unsigned) & jnp.asarray(mask, unsigned)
+    high = jax.lax.bitcast_convert_type(bits, a.dtype)
     return high, a - high
 
 
