@@ -104,3 +104,37 @@ def test_register_bad_initializer_raises(empty_registry):
     with pytest.raises(ValueError, match="initializer='x' of activation 'first'"):
         activations.register(spec)
     assert activations.available() == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value", "expected"),
+    [
+        ("elu", "alpha", np.float32(0.5), 0.5),
+        ("elu", "alpha", jnp.float32(2.0), 2.0),
+        ("elu", "alpha", np.int64(3), 3.0),
+        ("gelu", "approximate", np.bool_(True), True),
+    ],
+)
+def test_numpy_and_jax_scalars_count_as_numbers(name, key, value, expected):
+    values = activations.validate(name, {key: value})
+    assert values[key] == expected
+    assert type(values[key]) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value", "message"),
+    [
+        ("elu", "alpha", np.array([1.0, 2.0]), "expected a float in"),
+        ("gelu", "approximate", 1, "expected a bool"),
+    ],
+)
+def test_non_scalar_or_wrong_type_raises(name, key, value, message):
+    with pytest.raises(ValueError, match=f"{name}: {key}=.* is invalid; {message}"):
+        activations.validate(name, {key: value})
+
+
+def test_int_hyperparameter_rejects_bool():
+    with pytest.raises(
+        ValueError, match="numerator_degree=True is invalid; expected an int"
+    ):
+        activations.validate_module("rational", {"numerator_degree": True})

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import jax
+import numpy as np
 
 Activation = Callable[[jax.Array], jax.Array]
 
@@ -213,13 +214,30 @@ def spec(name: str) -> ActivationSpec:
     return _REGISTRY[canonical_name(name)]
 
 
+_TYPE_NAMES = {float: "a float", int: "an int", bool: "a bool", str: "a str"}
+
+
+def _scalar(value: Any) -> Any:
+    """Return a NumPy or JAX scalar (a 0-d array too) as the Python number."""
+    if isinstance(value, np.generic) or (
+        isinstance(value, np.ndarray | jax.Array) and value.shape == ()
+    ):
+        return value.item()
+    return value
+
+
 def _convert(name: str, hp: Hyperparameter, value: Any) -> Any:
-    """Coerce ``value`` to the type of ``hp.default`` or raise ValueError."""
+    """Coerce ``value`` to the type of ``hp.default`` or raise ValueError.
+
+    NumPy and JAX scalars count as the Python numbers they hold, so
+    ``np.float32(0.5)`` is a float and ``np.bool_(True)`` a bool.
+    """
     expected = type(hp.default)
     bad_type = ValueError(
-        f"{name}: {hp.name}={value!r} is invalid; expected a "
-        f"{expected.__name__} {hp.allowed}"
+        f"{name}: {hp.name}={value!r} is invalid; expected "
+        f"{_TYPE_NAMES.get(expected, expected.__name__)} {hp.allowed}"
     )
+    value = _scalar(value)
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise bad_type
@@ -227,6 +245,8 @@ def _convert(name: str, hp: Hyperparameter, value: Any) -> Any:
             return float(value)
         except OverflowError:  # an int beyond the float range
             raise bad_type from None
+    if expected is int and isinstance(value, bool):
+        raise bad_type
     if not isinstance(value, expected):
         raise bad_type
     return value
