@@ -133,9 +133,15 @@ def test_parse_curve(text, expected):
     assert cli.parse_curve(text) == expected
 
 
-def test_parse_curve_without_value_raises():
-    with pytest.raises(argparse.ArgumentTypeError, match="'elu:alpha' is invalid"):
-        cli.parse_curve("elu:alpha")
+@pytest.mark.parametrize("text", ["elu:alpha", "elu:", "elu:alpha=0.5,", "elu:alpha="])
+def test_parse_curve_without_value_raises(text):
+    with pytest.raises(argparse.ArgumentTypeError, match=f"'{text}' is invalid"):
+        cli.parse_curve(text)
+
+
+def test_parse_curve_repeated_key_raises():
+    with pytest.raises(argparse.ArgumentTypeError, match="alpha is given twice"):
+        cli.parse_curve("elu:alpha=1,alpha=2")
 
 
 @pytest.mark.parametrize(

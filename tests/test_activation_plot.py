@@ -89,3 +89,18 @@ def test_plot_command_writes_files(tmp_path, capsys):
     paths = plot.output_paths(target)
     _assert_png_and_svg(paths)
     assert str(paths[0]) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("out", ["", ".", "figures/"])
+def test_plot_folder_as_output_raises(out):
+    with pytest.raises(ValueError, match="expected a file path without suffix"):
+        plot.output_paths(out)
+
+
+def test_plot_command_folder_as_output_is_one_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["plot", "relu", "--out", f"{tmp_path}/"])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("python -m actlab.activations: error: --out: output path")
+    assert list(tmp_path.iterdir()) == []

@@ -33,13 +33,16 @@ def parse_curve(text: str) -> tuple[str, dict[str, Any]]:
     A value that reads as a number becomes a float; ``true`` and ``false``
     become booleans; anything else stays a string.
     """
-    name, _, settings = text.partition(":")
+    name, colon, settings = text.partition(":")
+    invalid = f"{text!r} is invalid; expected NAME or NAME:KEY=VALUE[,KEY=VALUE]"
     hyperparameters: dict[str, Any] = {}
-    for item in filter(None, settings.split(",")):
+    for item in settings.split(",") if colon else ():
         key, equals, value = item.partition("=")
-        if not equals or not key:
+        if not equals or not key or not value:
+            raise argparse.ArgumentTypeError(invalid)
+        if key in hyperparameters:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is invalid; expected NAME or NAME:KEY=VALUE[,KEY=VALUE]"
+                f"{text!r} is invalid; {key} is given twice"
             )
         hyperparameters[key] = _parse_value(value)
     return name, hyperparameters
@@ -116,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _plot(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from actlab.activations import plot
 
+    try:
+        plot.output_paths(arguments.out)
+    except ValueError as error:
+        parser.error(f"--out: {error}")
     try:
         plot.plot_activations(arguments.curves, arguments.x_range, arguments.out)
     except (ValueError, ImportError) as error:

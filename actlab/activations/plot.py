@@ -132,7 +132,17 @@ def plot_activations(
 
 
 def output_paths(path: str | Path) -> tuple[Path, ...]:
-    """Return the PNG and SVG paths that ``path`` stands for."""
+    """Return the PNG and SVG paths that ``path`` stands for.
+
+    Raises:
+      ValueError: if ``path`` names a folder (empty, or ending in a slash)
+        rather than a file name without suffix.
+    """
+    if not str(path) or str(path).endswith(("/", "\\")) or Path(path).name in ("", "."):
+        raise ValueError(
+            f"output path {str(path)!r} is invalid; expected a file path without "
+            "suffix, such as figures/activations (OUT.png and OUT.svg are written)"
+        )
     path = Path(path)
     if path.suffix.lower() in tuple(f".{suffix}" for suffix in FORMATS):
         path = path.with_suffix("")
