@@ -16,7 +16,12 @@ largest finite one and again, more densely, from 2**-4 to 2**10, with a linear
 stretch over [-10, 10], 0, and the kinks with their neighbours; extra settings
 use every other point. An activation that mixes the last axis is evaluated on
 rows ``[x, 0.5, -1.5, 2.0]``: the jvp along the first input and the gradient
-of the first output are compared, entry by entry.
+of the first output are compared, entry by entry. Such an activation is
+also evaluated on a fixed sample of random rows of ``RANDOM_ROW_SIZE``
+entries (spread rows of mixed magnitude, near-ties and saturated rows), where
+the maximum and the entries that the first one is compared with vary, and its
+value, jvp along the first input and gradient of the first output must meet
+the same bounds.
 
 A result within the smallest normal number of the reference counts as exact,
 because XLA on CPU flushes subnormal intermediate results to 0, so such an
@@ -77,6 +82,11 @@ LINEAR_POINTS = {False: 301, True: 151}
 # The other inputs of a row, for an activation that mixes the last axis; only
 # the first input runs over the grid.
 ROW_REST = (0.5, -1.5, 2.0)
+# Random rows of an activation that mixes the last axis: rows per kind
+# (spread, near-ties, saturated), entries per row, and the fixed seed.
+RANDOM_ROWS_PER_KIND = 64
+RANDOM_ROW_SIZE = 4
+RANDOM_ROW_SEED = 20261204
 # Far points whose references, when they agree, give the limit at infinity.
 FAR = (mpmath.mpf("1e1000"), mpmath.mpf("1e1001"))
 # Inputs evaluated beside the grid, in this order.
@@ -111,6 +121,7 @@ CASES = [
     for name in MEASURED
     for settings in _settings(name)
 ]
+VECTOR_CASES = [case for case in CASES if REFERENCES[case.values[0]].vector]
 DTYPE_PARAMS = [pytest.param(dtype, id=np.dtype(dtype).name) for dtype in DTYPES]
 
 
@@ -152,6 +163,32 @@ def _rows(reference: Reference, x: np.ndarray) -> np.ndarray:
         return x
     rest = np.broadcast_to(np.asarray(ROW_REST, x.dtype), (x.size, len(ROW_REST)))
     return np.concatenate([x[:, None], rest], axis=-1)
+
+
+def _random_rows(dtype) -> np.ndarray:
+    """Return a fixed sample of rows of ``RANDOM_ROW_SIZE`` entries in ``dtype``.
+
+    There are ``RANDOM_ROWS_PER_KIND`` rows of each of three kinds. Spread
+    rows have entries of random sign and magnitudes from 2**-24 to 2**8.
+    Near-ties are a common value plus offsets of 1 to 2048 of its ulp.
+    Saturated rows have entries up to 0.9 times ``-log(tiny)`` below the
+    maximum, so that some outputs are close to the smallest normal number.
+    """
+    rng = np.random.default_rng(RANDOM_ROW_SEED)
+    shape = (RANDOM_ROWS_PER_KIND, RANDOM_ROW_SIZE)
+    info = np.finfo(dtype)
+    signs = rng.choice([-1.0, 1.0], shape)
+    spread = signs * np.exp2(rng.uniform(-24, 8, shape))
+    centre = rng.normal(0.0, 4.0, (RANDOM_ROWS_PER_KIND, 1))
+    ulps = np.exp2(rng.integers(0, 12, shape)) * rng.choice([-1.0, 1.0], shape)
+    ties = centre + ulps * np.spacing(np.abs(centre).astype(dtype)).astype(float)
+    depth = -np.log(float(info.tiny)) * 0.9
+    gaps = rng.uniform(0.0, depth, shape)
+    gaps[
+        np.arange(RANDOM_ROWS_PER_KIND), rng.integers(0, RANDOM_ROW_SIZE, shape[0])
+    ] = 0
+    saturated = rng.normal(0.0, 8.0, (RANDOM_ROWS_PER_KIND, 1)) - gaps
+    return np.concatenate([spread, ties, saturated]).astype(dtype)
 
 
 # --- the activation under test ---------------------------------------------
@@ -266,6 +303,13 @@ def _reference_outputs(name: str, settings: tuple, dtype) -> tuple[Exact, ...]:
     """Return the reference value, jvp and grad on the grid, as ``Exact``."""
     reference = REFERENCES[name]
     rows = _rows(reference, _grid(reference, dtype, settings))
+    return _mp_columns(reference, rows, settings, dtype)
+
+
+def _mp_columns(
+    reference: Reference, rows: np.ndarray, settings: tuple, dtype
+) -> tuple[Exact, ...]:
+    """Return the reference value, jvp and grad at each input of ``rows``."""
     mp_settings = _mp_settings(dict(settings), dtype)
     columns: tuple[list, list, list] = ([], [], [])
     with mpmath.workdps(DIGITS):
@@ -337,6 +381,25 @@ def measure(name: str, settings: tuple, dtype) -> Measurement:
     x = _grid(REFERENCES[name], dtype, settings)
     actual, _ = _outputs(name, settings, dtype)
     expected = _reference_outputs(name, settings, dtype)
+    return _compare(x, actual, expected, dtype)
+
+
+@functools.cache
+def measure_random_rows(name: str, settings: tuple, dtype) -> Measurement:
+    """Compare ``name`` with its reference on ``_random_rows(dtype)``.
+
+    ``Measurement.x`` contains the index of the row that produced each output.
+    """
+    rows = _random_rows(dtype)
+    actual = _evaluate(name, dict(settings), rows)
+    expected = _mp_columns(REFERENCES[name], rows, settings, dtype)
+    return _compare(np.arange(len(rows), dtype=np.float64), actual, expected, dtype)
+
+
+def _compare(
+    x: np.ndarray, actual: tuple, expected: tuple[Exact, ...], dtype
+) -> Measurement:
+    """Return the errors of ``actual`` against ``expected``, one ``x`` per input."""
     tiny, biggest = float(np.finfo(dtype).tiny), float(np.finfo(dtype).max)
     points, errors, flushed, nonfinite = {}, {}, {}, {}
     for quantity, result, truth in zip(QUANTITIES, actual, expected, strict=True):
@@ -388,6 +451,14 @@ def test_max_ulp_exceptions_are_documented(name):
         assert bound > ACCURACY_ULP, f"{name}: {key}={bound} is no exception"
 
 
+def _measurements(name: str, settings: tuple, dtype) -> list[Measurement]:
+    """Return the measurement on the grid, and on random rows for a vector."""
+    found = [measure(name, settings, dtype)]
+    if REFERENCES[name].vector:
+        found.append(measure_random_rows(name, settings, dtype))
+    return found
+
+
 @pytest.mark.parametrize("name", [n for n in MEASURED if REFERENCES[n].max_ulp])
 def test_max_ulp_exceptions_are_needed(name):
     reference = REFERENCES[name]
@@ -396,8 +467,9 @@ def test_max_ulp_exceptions_are_needed(name):
         dtype = np.dtype(dtype_name).type
         quantities = ("value",) if kind == "value" else ("jvp", "grad")
         worst = max(
-            measure(name, _key(settings), dtype).worst(quantity)[0]
+            measurement.worst(quantity)[0]
             for settings in _settings(name)
+            for measurement in _measurements(name, _key(settings), dtype)
             for quantity in quantities
         )
         assert worst > ACCURACY_ULP, (
@@ -433,6 +505,37 @@ def test_finite_input_gives_finite_output(name, settings, dtype):
     for quantity in QUANTITIES:
         where = measurement.x[quantity][measurement.nonfinite[quantity]]
         assert where.size == 0, f"{quantity} is NaN or inf at x={where[:5]}"
+
+
+@pytest.mark.parametrize("dtype", DTYPE_PARAMS)
+@pytest.mark.parametrize(("name", "settings"), VECTOR_CASES)
+def test_random_rows_accuracy_in_ulp(name, settings, dtype):
+    measurement = measure_random_rows(name, _key(settings), dtype)
+    reference = REFERENCES[name]
+    rows = _random_rows(dtype)
+    for quantity in QUANTITIES:
+        worst, index = measurement.worst(quantity)
+        bound = _bound(reference, quantity, dtype)
+        assert worst <= bound, (
+            f"{quantity}: {worst:.3g} ulp > {bound} on row {rows[int(index)]!r}"
+        )
+
+
+@pytest.mark.parametrize("dtype", DTYPE_PARAMS)
+@pytest.mark.parametrize(("name", "settings"), VECTOR_CASES)
+def test_random_rows_finite_and_not_flushed(name, settings, dtype):
+    measurement = measure_random_rows(name, _key(settings), dtype)
+    rows = _random_rows(dtype)
+    for quantity in QUANTITIES:
+        where = measurement.x[quantity][measurement.nonfinite[quantity]]
+        assert where.size == 0, (
+            f"{quantity} is NaN or inf on rows {rows[where[:3].astype(int)]}"
+        )
+    for quantity in ("jvp", "grad"):
+        where = measurement.x[quantity][measurement.flushed[quantity]]
+        assert where.size == 0, (
+            f"{quantity} is 0 or NaN on rows {rows[where[:3].astype(int)]}"
+        )
 
 
 # --- infinities and NaN --------------------------------------------------------
@@ -532,6 +635,16 @@ def _print_table(names: list[str]) -> None:
                     for q in QUANTITIES
                 )
                 label = f"{name} {_label(settings)}"
+                print(f"{label:28} {np.dtype(dtype).name:8}{cells}")
+                if not REFERENCES[name].vector:
+                    continue
+                # The position of a random row's error is its row index.
+                rows = measure_random_rows(name, _key(settings), dtype)
+                cells = "".join(
+                    "{:>9.2f} at row {:<6.0f}".format(*rows.worst(q))
+                    for q in QUANTITIES
+                )
+                label = f"{name} {_label(settings)} random"
                 print(f"{label:28} {np.dtype(dtype).name:8}{cells}")
 
 
