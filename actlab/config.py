@@ -220,6 +220,18 @@ def _check_layer_activations(cfg: DictConfig) -> None:
         _check_width_preserved(name, {})
 
 
+def check_cell_activation(name: str, model_name: str) -> None:
+    """Raise ConfigError for a learnable activation in the RNN.
+
+    The RNN's cells take activation functions, not modules.
+    """
+    _require(
+        not (model_name == "rnn" and activations.is_learnable(name)),
+        f"activation={name} is learnable, but model=rnn takes only activation "
+        "functions; use model=mlp or model=cnn",
+    )
+
+
 def check(cfg: DictConfig) -> None:
     """Raise ConfigError for the first invalid value in a composed config.
 
@@ -230,6 +242,9 @@ def check(cfg: DictConfig) -> None:
     _check_model(cfg.model)
     if cfg.layer_activations is not None:
         _check_layer_activations(cfg)
+    hidden = cfg.layer_activations or [cfg.activation.name]
+    for name in hidden:
+        check_cell_activation(name, cfg.model.name)
     try:
         data.validate(cfg.data.name, sequence_length=cfg.data.sequence_length)
     except ValueError as error:

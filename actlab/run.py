@@ -144,6 +144,12 @@ def build_results(
     }
 
 
+def _mixes_features(name: str) -> bool:
+    """Return True for an activation of the whole feature axis, as softmax."""
+    properties = activations.spec(name).properties
+    return properties is not None and properties.derivative_at_0 is None
+
+
 def hidden_activation(
     name: str, hyperparameters: dict[str, Any], model_name: str
 ) -> activations.Activation | models.ActivationFactory:
@@ -154,16 +160,20 @@ def hidden_activation(
     only functions, so there ``rrelu`` uses its mean slope throughout.
 
     Raises:
-      config.ConfigError: for a learnable activation with ``model=rnn``.
+      config.ConfigError: for a learnable activation with ``model=rnn``;
+        ``config.check`` raises it first.
     """
+    if not activations.is_learnable(name) and _mixes_features(name):
+        log.warning(
+            "activation=%s mixes the features of each hidden layer (it is a "
+            "function of the whole layer, not of each unit); it is rarely used "
+            "as a hidden activation",
+            name,
+        )
     if not activations.needs_module(name):
         return activations.get(name, **hyperparameters)
     if model_name == "rnn":
-        if activations.is_learnable(name):
-            raise config.ConfigError(
-                f"activation={name} is learnable, but model=rnn takes only "
-                "activation functions; use model=mlp or model=cnn"
-            )
+        config.check_cell_activation(name, model_name)
         log.info("model=rnn: %s uses its mean slope while training too", name)
         return activations.get(name, **hyperparameters)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import subprocess
 import sys
 
@@ -413,6 +414,20 @@ def test_hidden_activation_choices():
     )
     with pytest.raises(config.ConfigError, match="model=rnn"):
         hidden_activation("prelu", {}, "rnn")
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin", "sparsemax"])
+def test_hidden_activation_warns_when_it_mixes_features(name, caplog):
+    with caplog.at_level(logging.WARNING, logger="actlab.run"):
+        hidden_activation(name, {}, "mlp")
+    assert f"activation={name} mixes the features of each hidden layer" in caplog.text
+
+
+def test_hidden_activation_elementwise_does_not_warn(caplog):
+    with caplog.at_level(logging.WARNING, logger="actlab.run"):
+        hidden_activation("elu", {}, "mlp")
+        hidden_activation("prelu", {}, "cnn")
+    assert caplog.text == ""
 
 
 @pytest.mark.slow

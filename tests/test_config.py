@@ -106,6 +106,14 @@ def test_unknown_hyperparameter_fails_while_composing():
             ["activation=rrelu", "activation.lower=0.5", "activation.upper=0.1"],
             "activation=rrelu: .*lower must be at most upper",
         ),
+        (
+            ["activation=prelu", "model=rnn"],
+            "activation=prelu is learnable, but model=rnn takes only",
+        ),
+        (
+            ["model=rnn", "model.num_layers=2", "layer_activations=[tanh,rational]"],
+            "activation=rational is learnable, but model=rnn takes only",
+        ),
     ],
 )
 def test_invalid_value_names_it(overrides, message):
