@@ -426,9 +426,11 @@ def test_mish_minimum_constants():
         root = mpmath.findroot(numerator, -1.19)
         _assert_digits(_gated._MISH_ROOT, root, 48)
         e = mpmath.exp(root)
+        # The coefficients of u**3, u**2 and u in the expansion of the
+        # exponential terms of the numerator, with exp(x) = E (1 + u).
         _assert_digits(_gated._MISH_CUBIC, e**3)
-        _assert_digits(_gated._MISH_QUADRATIC, 4 * e**2)
-        _assert_digits(_gated._MISH_LINEAR, (6 + 4 * root) * e)
+        _assert_digits(_gated._MISH_QUADRATIC, 3 * e**3 + 4 * e**2)
+        _assert_digits(_gated._MISH_LINEAR, 3 * e**3 + 8 * e**2 + (6 + 4 * root) * e)
         # The derivative of the definition vanishes there.
         assert abs(REFERENCES["mish"].mp_jvp(root, mpmath.mpf(1))) < 1e-40
 

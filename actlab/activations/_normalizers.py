@@ -194,7 +194,7 @@ def softmin(x: ArrayLike) -> jax.Array:
 
     Example:
       >>> get("softmin")(jnp.array([-2.0, 0.0, 1.0]))
-      Array([0.8437947 , 0.11419519, 0.04201007], dtype=float32)
+      Array([0.84379476, 0.1141952 , 0.04201007], dtype=float32)
     """
     x, dtype = _widen_rows("softmin", x)
     return _softmin(x).astype(dtype)

@@ -372,18 +372,27 @@ def _isru_slope(x: jax.Array, alpha: jax.Array) -> jax.Array:
     # below the smallest normal number and the plain formula is exact enough.
     # Elsewhere s = 1 + alpha x**2, 1 / s and 1 / sqrt(s) are carried as
     # double words, so that only their final product rounds.
+    # Above 2**(far_exponent / 2), the low words would fall below the smallest
+    # normal number and be flushed to 0. There x is scaled by 2**-k, with
+    # s**-1.5 = 2**(-3k) * (2**(-2k) + alpha (x 2**-k)**2)**-1.5, so every
+    # intermediate result stays normal. Scaling by a power of 2 is exact.
+    far_exponent = -jnp.finfo(x.dtype).minexp * 2 // 3 + 1
+    k = far_exponent * 3 // 8
     plain_scale = 1 + alpha * x * x
-    far = plain_scale > 2.0 ** (-jnp.finfo(x.dtype).minexp * 2 // 3 + 1)
+    far = plain_scale > 2.0**far_exponent
     plain = 1 / (plain_scale * jnp.sqrt(plain_scale))
-    x = jnp.where(far, 0, x)
+    large = plain_scale > 2.0 ** (far_exponent // 2)
+    x = jnp.where(far, 0, x) * jnp.where(large, 2.0**-k, 1.0)
+    one = jnp.where(large, 2.0 ** (-2 * k), _numerics.opaque_one(x.dtype))
     alpha_x, alpha_x_error = _numerics.two_product(jnp.broadcast_to(alpha, x.shape), x)
     square, square_error = _numerics.two_product(alpha_x, x)
-    scale, scale_error = _numerics.two_sum(_numerics.opaque_one(x.dtype), square)
+    scale, scale_error = _numerics.two_sum(one, square)
     scale = (scale, scale_error + (square_error + alpha_x_error * x))
     inverse = _numerics.reciprocal(*scale)
     inverse_root = _numerics.reciprocal(*_numerics.sqrt(*scale))
     high, low = _numerics.multiply(inverse, inverse_root)
-    return jnp.where(far, plain, high + low)
+    slope = (high + low) * jnp.where(large, 2.0 ** (-3 * k), 1.0)
+    return jnp.where(far, plain, slope)
 
 
 @_isru.defjvp
