@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -138,3 +140,27 @@ def test_int_hyperparameter_rejects_bool():
         ValueError, match="numerator_degree=True is invalid; expected an int"
     ):
         activations.validate_module("rational", {"numerator_degree": True})
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value"),
+    [
+        ("isru", "alpha", 1e40),
+        ("squareplus", "b", 1e39),
+        ("celu", "alpha", 1e-45),
+        ("threshold", "value", -1e39),
+        ("softshrink", "lambd", 1e-40),
+    ],
+)
+def test_value_outside_float32_range_raises(name, key, value):
+    message = re.escape(f"{name}: {key}={value!r} is invalid;")
+    with pytest.raises(ValueError, match=message):
+        activations.validate(name, {key: value})
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value"),
+    [("elu", "alpha", 3e38), ("celu", "alpha", 1.2e-38), ("softshrink", "lambd", 0.0)],
+)
+def test_value_at_float32_range_end_is_accepted(name, key, value):
+    assert activations.validate(name, {key: value})[key] == value

@@ -19,6 +19,8 @@ from jax.typing import ArrayLike
 
 from actlab.activations import _precise, _softmax_rows
 from actlab.activations._registry import (
+    FINITE,
+    POSITIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -549,7 +551,7 @@ register(
         name="binary_step",
         fn=binary_step,
         hyperparameters=(
-            Hyperparameter("threshold", 0.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("threshold", 0.0, FINITE, is_finite),
             Hyperparameter(
                 "gradient",
                 "identity",
@@ -576,7 +578,7 @@ register(
     ActivationSpec(
         name="linear",
         fn=linear,
-        hyperparameters=(Hyperparameter("slope", 1.0, "in (-inf, inf)", is_finite),),
+        hyperparameters=(Hyperparameter("slope", 1.0, FINITE, is_finite),),
         initializer="lecun",
         summary="slope * x",
         properties=Properties(
@@ -669,9 +671,7 @@ register(
     ActivationSpec(
         name="elu",
         fn=elu,
-        hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
-        ),
+        hyperparameters=(Hyperparameter("alpha", 1.0, POSITIVE, is_positive_finite),),
         initializer="he",
         summary="exponential linear unit: x if x > 0 else alpha * (exp(x) - 1)",
         properties=Properties(

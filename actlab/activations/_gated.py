@@ -28,6 +28,7 @@ from jax.typing import ArrayLike
 from actlab.activations import _precise
 from actlab.activations._numerics import opaque_one, widen
 from actlab.activations._registry import (
+    POSITIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -589,9 +590,7 @@ register(
     ActivationSpec(
         name="silu",
         fn=silu,
-        hyperparameters=(
-            Hyperparameter("beta", 1.0, "in (0, inf)", is_positive_finite),
-        ),
+        hyperparameters=(Hyperparameter("beta", 1.0, POSITIVE, is_positive_finite),),
         initializer="he",
         summary="x * sigmoid(beta * x)",
         properties=Properties(

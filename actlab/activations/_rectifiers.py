@@ -19,6 +19,9 @@ from jax.typing import ArrayLike
 from actlab.activations import _precise
 from actlab.activations._numerics import widen
 from actlab.activations._registry import (
+    FINITE,
+    NONNEGATIVE,
+    POSITIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -350,8 +353,8 @@ register(
         name="threshold",
         fn=threshold,
         hyperparameters=(
-            Hyperparameter("threshold", 0.0, "in (-inf, inf)", is_finite),
-            Hyperparameter("value", 0.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("threshold", 0.0, FINITE, is_finite),
+            Hyperparameter("value", 0.0, FINITE, is_finite),
         ),
         initializer="he",
         summary="x if x > threshold else value",
@@ -388,9 +391,7 @@ register(
         name="leaky_relu",
         fn=leaky_relu,
         hyperparameters=(
-            Hyperparameter(
-                "negative_slope", 0.01, "in [0, inf)", is_nonnegative_finite
-            ),
+            Hyperparameter("negative_slope", 0.01, NONNEGATIVE, is_nonnegative_finite),
         ),
         initializer="he",
         summary="x if x > 0 else negative_slope * x",
@@ -411,8 +412,8 @@ register(
         name="rrelu",
         fn=rrelu,
         hyperparameters=(
-            Hyperparameter("lower", 1 / 8, "in [0, inf)", is_nonnegative_finite),
-            Hyperparameter("upper", 1 / 3, "in [0, inf)", is_nonnegative_finite),
+            Hyperparameter("lower", 1 / 8, NONNEGATIVE, is_nonnegative_finite),
+            Hyperparameter("upper", 1 / 3, NONNEGATIVE, is_nonnegative_finite),
         ),
         initializer="he",
         summary="randomized leaky ReLU at evaluation: slope (lower + upper) / 2",
@@ -433,9 +434,7 @@ register(
     ActivationSpec(
         name="celu",
         fn=celu,
-        hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
-        ),
+        hyperparameters=(Hyperparameter("alpha", 1.0, POSITIVE, is_positive_finite),),
         initializer="he",
         summary="x if x > 0 else alpha * (exp(x / alpha) - 1)",
         properties=Properties(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,17 +13,28 @@ import numpy as np
 Activation = Callable[[jax.Array], jax.Array]
 
 
-# Checks shared by the float hyperparameters of every activation family.
+# Checks shared by the float hyperparameters of every activation family, with
+# the text that error messages and the catalogue show for each. The functions
+# cast hyperparameters to the input's dtype and compute half precision in
+# float32, so a value must be a finite float32 number; a positive one must
+# also be normal there, because XLA on CPU flushes subnormal numbers to 0.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+FINITE = "finite in float32 (|value| <= 3.4e38)"
+POSITIVE = "in [1.2e-38, 3.4e38] (positive, normal in float32)"
+NONNEGATIVE = "0 or in [1.2e-38, 3.4e38] (normal in float32)"
+
+
 def is_finite(value: float) -> bool:
-    return math.isfinite(value)
+    return abs(value) <= _FLOAT32_MAX
 
 
 def is_positive_finite(value: float) -> bool:
-    return 0 < value < math.inf
+    return _FLOAT32_TINY <= value <= _FLOAT32_MAX
 
 
 def is_nonnegative_finite(value: float) -> bool:
-    return 0 <= value < math.inf
+    return value == 0 or is_positive_finite(value)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,6 +26,7 @@ from jax.typing import ArrayLike
 from actlab.activations import _numerics
 from actlab.activations._numerics import widen
 from actlab.activations._registry import (
+    NONNEGATIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -281,7 +282,7 @@ register(
         name="hardshrink",
         fn=hardshrink,
         hyperparameters=(
-            Hyperparameter("lambd", 0.5, "in [0, inf)", is_nonnegative_finite),
+            Hyperparameter("lambd", 0.5, NONNEGATIVE, is_nonnegative_finite),
         ),
         initializer="he",
         summary="x where |x| > lambd, else 0",
@@ -302,7 +303,7 @@ register(
         name="softshrink",
         fn=softshrink,
         hyperparameters=(
-            Hyperparameter("lambd", 0.5, "in [0, inf)", is_nonnegative_finite),
+            Hyperparameter("lambd", 0.5, NONNEGATIVE, is_nonnegative_finite),
         ),
         initializer="he",
         summary="x - sign(x) * lambd where |x| > lambd, else 0",

@@ -20,6 +20,7 @@ from jax.typing import ArrayLike
 from actlab.activations import _precise
 from actlab.activations._numerics import opaque_one, widen
 from actlab.activations._registry import (
+    POSITIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -330,9 +331,7 @@ register(
     ActivationSpec(
         name="softplus",
         fn=softplus,
-        hyperparameters=(
-            Hyperparameter("beta", 1.0, "in (0, inf)", is_positive_finite),
-        ),
+        hyperparameters=(Hyperparameter("beta", 1.0, POSITIVE, is_positive_finite),),
         initializer="he",
         summary="log(1 + exp(beta * x)) / beta",
         properties=Properties(
@@ -352,7 +351,7 @@ register(
     ActivationSpec(
         name="squareplus",
         fn=squareplus,
-        hyperparameters=(Hyperparameter("b", 4.0, "in (0, inf)", is_positive_finite),),
+        hyperparameters=(Hyperparameter("b", 4.0, POSITIVE, is_positive_finite),),
         initializer="he",
         summary="(x + sqrt(x**2 + b)) / 2",
         properties=Properties(

@@ -24,6 +24,8 @@ from actlab.activations import _numerics
 from actlab.activations._classic import _logistic
 from actlab.activations._numerics import widen
 from actlab.activations._registry import (
+    FINITE,
+    POSITIVE,
     ActivationSpec,
     Hyperparameter,
     Properties,
@@ -487,8 +489,8 @@ register(
         name="hard_tanh",
         fn=hard_tanh,
         hyperparameters=(
-            Hyperparameter("min_val", -1.0, "in (-inf, inf)", is_finite),
-            Hyperparameter("max_val", 1.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("min_val", -1.0, FINITE, is_finite),
+            Hyperparameter("max_val", 1.0, FINITE, is_finite),
         ),
         initializer=_SIGMOID_SHAPED,
         summary="x clipped to [min_val, max_val]",
@@ -562,9 +564,7 @@ register(
     ActivationSpec(
         name="isru",
         fn=isru,
-        hyperparameters=(
-            Hyperparameter("alpha", 1.0, "in (0, inf)", is_positive_finite),
-        ),
+        hyperparameters=(Hyperparameter("alpha", 1.0, POSITIVE, is_positive_finite),),
         initializer=_SIGMOID_SHAPED,
         summary="inverse square root unit x / sqrt(1 + alpha x**2)",
         properties=Properties(

@@ -34,6 +34,7 @@ from actlab.activations._learnable import (
     RReLU,
 )
 from actlab.activations._registry import (
+    FINITE,
     ActivationSpec,
     Hyperparameter,
     _convert,
@@ -97,7 +98,7 @@ _register(
         name="prelu",
         build=lambda num_features, **values: PReLU(num_features, **values),
         hyperparameters=(
-            Hyperparameter("init_slope", 0.25, "in (-inf, inf)", is_finite),
+            Hyperparameter("init_slope", 0.25, FINITE, is_finite),
             Hyperparameter("shared", False, "(True or False)"),
         ),
         initializer="he",
@@ -111,7 +112,7 @@ _register(
         name="learnable_swish",
         build=lambda num_features, **values: LearnableSwish(num_features, **values),
         hyperparameters=(
-            Hyperparameter("init_beta", 1.0, "in (-inf, inf)", is_finite),
+            Hyperparameter("init_beta", 1.0, FINITE, is_finite),
             Hyperparameter("shared", True, "(True or False)"),
         ),
         initializer="he",
