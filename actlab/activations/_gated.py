@@ -10,8 +10,8 @@ SiLU and Mish have a minimum, so their derivative crosses 0 at an irrational
 point ``x0``. Near it the textbook derivative is a difference of nearly equal
 terms, and its relative error grows without bound. Here the derivative is
 rewritten in ``d = x - x0``, with ``x0`` to twice the working precision: as a
-Taylor polynomial in ``d`` for the SiLU at a power-of-2 ``beta`` (the default),
-and as a sum of terms of one sign otherwise.
+Taylor polynomial in ``d`` for the SiLU, and as a sum of terms of one sign for
+Mish.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from actlab.activations import _precise
+from actlab.activations._numerics import _split as split
 from actlab.activations._numerics import opaque_one, widen
 from actlab.activations._registry import (
     POSITIVE,
@@ -47,50 +48,67 @@ _SILU_ROOT = "-1.2784645427610737951093587390229801554394774886197"
 _SILU_ROOT_EXP = "0.27846454276107379510935873902298015543947748861975"
 
 
-def _silu_slope(z: jax.Array, z_error: jax.Array) -> jax.Array:
-    """Return d/dz of z * sigmoid(z) at the argument ``z + z_error``."""
-    bounded = jnp.clip(z, -_SATURATION, _SATURATION)
-    decay = jnp.exp(-jnp.abs(bounded))
-    # z >= 0: sigmoid(z) (1 + z sigmoid(-z)), a product of positive terms.
-    positive = (1 + bounded * (decay / (1 + decay))) / (1 + decay)
-    # z < 0: sigmoid(z) sigmoid(-z) (1 + z + exp(z)). With d = z - z0 and
-    # 1 + z0 + exp(z0) = 0, the last factor is d + exp(z0) expm1(d), whose
-    # terms share the sign of d; d as a pair of floats makes the first exact.
-    offset_high, offset_low = _precise.offset_pair_from(bounded, _SILU_ROOT)
-    offset_low = offset_low + z_error
-    growth = _precise.expm1(offset_high + offset_low)
-    numerator = offset_high + (
-        offset_low + _precise.constant(_SILU_ROOT_EXP, z.dtype) * growth
-    )
-    negative = _precise.logistic_slope_times(numerator, bounded, z_error)
-    return jnp.where(z >= 0, positive, negative)
+def _product(beta: jax.Array, x: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Return ``z = fl(beta * x)`` and its rounding error, 0 where z saturates.
+
+    The error is needed because the relative error of sigmoid(z) from that of
+    z grows like ``|z|``. Dekker's product with bit-mask halves gives it. The
+    term ``beta_low * x`` replaces two partial products; its rounding is
+    below 2**-12 (float32) of the rounding unit of ``z``. Where ``z`` is so small
+    that partial products are flushed to 0, the error stays below ``|z|``,
+    which is then far below the rounding unit of every result. Beyond the
+    saturation point, where the halves of a huge factor could overflow, the
+    sigmoid no longer depends on the error.
+    """
+    z = beta * x
+    beta_high, beta_low = split(beta)
+    x_high, x_low = split(x)
+    error = ((beta_high * x_high - z) + beta_high * x_low) + beta_low * x
+    return z, jnp.where(jnp.abs(z) < _SATURATION, error, 0)
+
+
+def _corrected_decay(z: jax.Array, error: jax.Array) -> jax.Array:
+    """Return :func:`_decay` of ``z + error`` from one exp of ``z``.
+
+    exp(-|z + error|) = exp(-|z|) exp(-+error), and ``|error|`` is below half
+    an ulp of ``z``, so exp(-+error) is 1 -+ error to the rounding unit.
+    """
+    decay = _decay(z)
+    return decay - decay * jnp.where(z >= 0, error, -error)
 
 
 # The SiLU at a beta that is traced or not a power of 2, where beta * x rounds:
-# its rounding error enters every step as a first-order correction.
+# its rounding error corrects the exponential and the terms linear in z.
 @jax.custom_jvp
 def _silu(x: jax.Array, beta: jax.Array) -> jax.Array:
-    z, z_error = _precise.product_and_error(beta, x)
+    z, z_error = _product(beta, x)
     # -inf * sigmoid(-inf) would be NaN; the limit is 0.
     factor = jnp.maximum(x, jnp.finfo(x.dtype).min)
-    return _precise.logistic_times(factor, z, z_error)
+    return _times_logistic(factor, z, _corrected_decay(z, z_error))
 
 
 def _silu_jvp(primals, tangents):
     x, beta = primals
     x_dot, beta_dot = tangents
-    z, z_error = _precise.product_and_error(beta, x)
+    z, z_error = _product(beta, x)
+    decay = _corrected_decay(z, z_error)
 
     def by_x():
-        return _silu_slope(z, z_error)
+        return _silu_slope_corrected(z, z_error, decay)
 
     def by_beta():
-        # d/dbeta x sigmoid(beta x) = x**2 sigmoid'(beta x).
+        # d/dbeta x sigmoid(beta x) = x**2 sigmoid'(beta x); the clip keeps
+        # inf * 0 out where x is infinite and the sigmoid saturated.
         finite_x = jnp.clip(x, jnp.finfo(x.dtype).min, jnp.finfo(x.dtype).max)
-        bounded = jnp.clip(z, -_SATURATION, _SATURATION)
-        return _precise.logistic_slope_times(finite_x, bounded, z_error) * finite_x
+        # The select comes last, so that XLA on CPU computes this partial in
+        # one loop fusion. Ending in a product, it would be split into
+        # several arrays for the reduction over beta's broadcast axes to read.
+        tail = _in_tail(-jnp.abs(z))
+        partial = finite_x * (finite_x * decay) / _square_of_one_plus(decay)
+        return jnp.where(tail, partial * _tail_scale(tail, z.dtype), partial)
 
-    value = _silu(x, beta)
+    factor = jnp.maximum(x, jnp.finfo(x.dtype).min)
+    value = _times_logistic(factor, z, decay)
     return value, _precise.combine_tangents(value, (x_dot, by_x), (beta_dot, by_beta))
 
 
@@ -160,11 +178,16 @@ def _near_root(
     root: str,
     taylor: tuple[str, ...],
     degrees: dict[np.dtype, int],
+    z_error: jax.Array | float = 0.0,
 ) -> jax.Array:
-    """Return the Taylor polynomial about ``root`` near it, else ``closed``."""
+    """Return the Taylor polynomial about ``root`` near ``z + z_error``.
+
+    Away from the root it returns ``closed``.
+    """
     dtype = np.dtype(z.dtype)
     high, coefficients = _taylor_about(root, taylor, degrees[dtype], dtype)
-    offset = z - high
+    # z - high is exact near the root, so the sum rounds once.
+    offset = (z - high) + z_error
     polynomial = jnp.full_like(z, coefficients[-1])
     for coefficient in coefficients[-2::-1]:
         polynomial = polynomial * offset + coefficient
@@ -199,7 +222,9 @@ def _square_of_one_plus(decay: jax.Array) -> jax.Array:
     return 1 + decay * (2 + decay)
 
 
-def _times_logistic(q: jax.Array, h: jax.Array) -> jax.Array:
+def _times_logistic(
+    q: jax.Array, h: jax.Array, decay: jax.Array | None = None
+) -> jax.Array:
     """Return ``q * sigmoid(h)``: ``q / (1 + e)`` or ``q e / (1 + e)``.
 
     For ``h < 0``, ``q e / (1 + e) = q e (1 - t / s) / s`` with
@@ -207,9 +232,12 @@ def _times_logistic(q: jax.Array, h: jax.Array) -> jax.Array:
     ``1 / s`` to within 12%, enough for the correction ``t / s``, which is
     below the rounding unit. Written this way, ``q * e`` contracts with the
     correction into one multiply-add on CPU, so the numerator rounds once. The
-    worst error measured in float32 is 2.5 ulp, most of it from exp.
+    worst error measured in float32 is 2.5 ulp, most of it from exp. A
+    caller may pass ``decay``, :func:`_decay` of ``h`` or of a value next to
+    it.
     """
-    decay = _decay(h)
+    if decay is None:
+        decay = _decay(h)
     total = 1 + decay
     error = (opaque_one(h.dtype) - total) + decay
     correction = decay * (error * (1.5 - 0.5 * total))
@@ -234,23 +262,78 @@ def _silu_exact(x: jax.Array, beta: float) -> jax.Array:
     return _times_logistic(jnp.maximum(x, jnp.finfo(x.dtype).min), beta * x)
 
 
-def _silu_exact_slope(z: jax.Array) -> jax.Array:
-    """Return silu'(z) = sigmoid(z) (1 + z sigmoid(-z)) for an exact z."""
-    decay = _decay(z)
+def _silu_exact_slope(
+    z: jax.Array, z_error: jax.Array | float = 0.0, decay: jax.Array | None = None
+) -> jax.Array:
+    """Return silu'(z) = sigmoid(z) (1 + z sigmoid(-z)) at ``z + z_error``.
+
+    ``decay`` is :func:`_decay` of ``z + z_error``; by default ``z_error`` is
+    0 and the decay is computed.
+    """
+    if decay is None:
+        decay = _decay(z)
     # silu'(z) (1 + e)**2 is e (1 + z) + 1 for z >= 0 and e (1 + z) + e**2
     # for z < 0, sums of terms of one sign except near z0. The clip keeps
     # 0 * inf out of the tails. XLA would rewrite e * e as exp(2 a), a second
     # exponential, but not the square of a select.
-    growth = decay * (1 + jnp.clip(z, -_SATURATION, _SATURATION))
+    growth = decay * ((1 + jnp.clip(z, -_SATURATION, _SATURATION)) + z_error)
     gate = jnp.where(z >= 0, 1, decay)
     scale = _tail_scale(_in_tail(z), z.dtype)
     closed = (growth + gate * gate) / _square_of_one_plus(decay) * scale
-    return _near_root(z, closed, _SILU_ROOT, _SILU_SLOPE_TAYLOR, _SILU_DEGREE)
+    return _near_root(z, closed, _SILU_ROOT, _SILU_SLOPE_TAYLOR, _SILU_DEGREE, z_error)
+
+
+@jax.custom_jvp
+def _silu_slope_at(z: jax.Array) -> jax.Array:
+    """Return silu'(z), whose own derivative is given in closed form.
+
+    The selects and clips in :func:`_silu_exact_slope` would give NaN or a
+    wrong silu'' when differentiated.
+    """
+    return _silu_exact_slope(z)
+
+
+def _silu_curvature(z: jax.Array) -> jax.Array:
+    """Return silu''(z), finite for every z."""
+    # silu''(z) = p (2 + z (1 - 2 sigmoid(z))) with p = sigmoid(z) sigmoid(-z)
+    # = e / (1 + e)**2 and z (1 - 2 sigmoid(z)) = -|z| (1 - e) / (1 + e) for
+    # e = exp(-|z|). The clip keeps the product finite where p is 0.
+    magnitude = jnp.minimum(jnp.abs(z), _SATURATION)
+    decay = jnp.exp(-magnitude)
+    shifted = 1 + decay
+    return decay / (shifted * shifted) * (2 - magnitude * (1 - decay) / shifted)
+
+
+@_silu_slope_at.defjvp
+def _silu_slope_at_jvp(primals, tangents):
+    (z,), (z_dot,) = primals, tangents
+    return _silu_slope_at(z), _silu_curvature(z) * z_dot
+
+
+@jax.custom_jvp
+def _silu_slope_corrected(
+    z: jax.Array, z_error: jax.Array, decay: jax.Array
+) -> jax.Array:
+    """Return :func:`_silu_exact_slope` at ``z + z_error`` from its exponential.
+
+    Its derivative is silu''(z) times the tangent of ``z``. The rounding error
+    and the shared exponential only correct the value, so their tangents are
+    left out.
+    """
+    return _silu_exact_slope(z, z_error, decay)
+
+
+@_silu_slope_corrected.defjvp
+def _silu_slope_corrected_jvp(primals, tangents):
+    z, z_error, decay = primals
+    z_dot = tangents[0]
+    slope = _silu_slope_corrected(z, z_error, decay)
+    return slope, _silu_curvature(z) * z_dot
 
 
 def _silu_exact_jvp(beta, primals, tangents):
     (x,), (x_dot,) = primals, tangents
-    return _silu_exact(x, beta), _silu_exact_slope(beta * x) * x_dot
+    return _silu_exact(x, beta), _silu_slope_at(beta * x) * x_dot
 
 
 _silu_exact.defjvp(_silu_exact_jvp)
@@ -276,13 +359,19 @@ def silu(x: ArrayLike, beta: float = 1.0) -> jax.Array:
     is :math:`x/(1 + e)` or :math:`x e/(1 + e)`, the derivative
     :math:`(1 + e(1 + \beta x))/(1 + e)^2` or
     :math:`e(1 + \beta x + e)/(1 + e)^2`, replaced within 0.3 of the minimum
-    by a Taylor polynomial in :math:`\beta x - x_0`. At other :math:`\beta`
-    the rounding error of :math:`\beta x` is recovered exactly and enters as a
-    first-order correction. The worst errors measured at :math:`\beta = 1`,
-    with jax 0.10.2 on an x86-64 CPU, are 2.3 ulp for the value and 3.5 ulp
-    for the derivative in float32 (against float64, on 2**22 points over all
-    magnitudes), and 2 ulp for each in float64 (against mpmath, on 12,000
-    points). Sources: Hendrycks and
+    by a Taylor polynomial in :math:`\beta x - x_0`. At other :math:`\beta`,
+    and at a traced one, :math:`\beta x` rounds, and its rounding error
+    :math:`\delta`, recovered exactly by Dekker's product of bit-mask halves,
+    enters to first order: :math:`e` is multiplied by :math:`1 \mp \delta`
+    and :math:`\delta` is added to :math:`\beta x` in the derivative, which
+    keeps the cost at one exponential. The worst errors measured at
+    :math:`\beta = 1`, with jax 0.10.2 on an x86-64 CPU, are 2.3 ulp for the
+    value and 3.5 ulp for the derivative in float32 (against float64, on 2**22
+    points over all magnitudes), and 2 ulp for each in float64 (against
+    mpmath, on 12,000 points); at :math:`\beta = 1.702` they are 3.1 ulp for
+    the value and 3.9 ulp for the derivative in float32, and 3.9 ulp for the
+    derivative with respect to :math:`\beta` at :math:`\beta` from 0.3 to
+    3.1. Sources: Hendrycks and
     Gimpel, "Gaussian Error Linear Units (GELUs)", 2016 (which names the
     SiLU); Elfwing, Uchibe and Doya, "Sigmoid-Weighted Linear Units for
     Neural Network Function Approximation in Reinforcement Learning", 2018;
@@ -399,6 +488,7 @@ def _mish(x: jax.Array) -> jax.Array:
     return jnp.where(x > _MISH_SATURATION, x, jnp.where(x > 0, positive, negative))
 
 
+@jax.custom_jvp
 def _mish_slope(x: jax.Array) -> jax.Array:
     e, n, scale = _mish_exponentials(x)
     denominator = n + 2
@@ -429,6 +519,31 @@ def _mish_slope(x: jax.Array) -> jax.Array:
     squared = (((e + 4) * e + 8) * e + 8) * e + 4
     negative = numerator / squared * e * scale
     return jnp.where(x > _MISH_SATURATION, 1, jnp.where(x > -0.5, positive, negative))
+
+
+@_mish_slope.defjvp
+def _mish_slope_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    # mish'' = sech(s)**2 (2 g + x g (1 - g - 2 g tanh(s))) with g = sigmoid(x)
+    # and s = softplus(x), from d = exp(-|x|) alone, so that nothing overflows:
+    # for x > 0, tanh(s) = (1 + 2 d) / w and sech(s)**2 = 4 (d (1 + d) / w)**2
+    # with w = 1 + 2 d + 2 d**2; for x <= 0, with n = d (d + 2), tanh(s) =
+    # n / (n + 2) and sech(s)**2 = 4 (n + 1) / (n + 2)**2. The selects in
+    # mish' hide the terms of mish''. The clip keeps x g finite where
+    # sech(s)**2 is 0.
+    bounded = jnp.clip(x, -_SATURATION, _SATURATION)
+    decay = jnp.exp(-jnp.abs(bounded))
+    positive = bounded > 0
+    shifted = 1 + decay
+    gate = jnp.where(positive, 1, decay) / shifted
+    complement = jnp.where(positive, decay, 1) / shifted
+    n = decay * (decay + 2)
+    w = 1 + 2 * decay * shifted
+    tanh = jnp.where(positive, (1 + 2 * decay) / w, n / (n + 2))
+    ratio = decay * shifted / w
+    sech_squared = jnp.where(positive, 4 * ratio * ratio, 4 * (n + 1) / (n + 2) ** 2)
+    bracket = 2 * gate + bounded * gate * (complement - 2 * gate * tanh)
+    return _mish_slope(x), sech_squared * bracket * x_dot
 
 
 @_mish.defjvp
@@ -479,16 +594,34 @@ def _lisht(x: jax.Array) -> jax.Array:
     return magnitude * _precise.tanh_of_magnitude(magnitude)
 
 
-@_lisht.defjvp
-def _lisht_jvp(primals, tangents):
-    (x,), (x_dot,) = primals, tangents
+@jax.custom_jvp
+def _lisht_slope(x: jax.Array) -> jax.Array:
     magnitude = jnp.minimum(jnp.abs(x), _SATURATION)
     # tanh(x) + x sech(x)**2, both terms with the sign of x, and
     # sech(x)**2 = 4 exp(-2|x|) / (1 + exp(-2|x|))**2 without cancellation.
     decay = jnp.exp(-2 * magnitude)
     sech_squared = 4 * decay / ((1 + decay) * (1 + decay))
     slope = _precise.tanh_of_magnitude(magnitude) + magnitude * sech_squared
-    return _lisht(x), jnp.sign(x) * slope * x_dot
+    return jnp.sign(x) * slope
+
+
+@_lisht_slope.defjvp
+def _lisht_slope_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    # lisht'' = 2 sech(x)**2 (1 - |x| tanh|x|), which the sign factor of
+    # lisht' would make 0 at 0, where it is 2.
+    magnitude = jnp.minimum(jnp.abs(x), _SATURATION)
+    decay = jnp.exp(-2 * magnitude)
+    shifted = 1 + decay
+    sech_squared = 4 * decay / (shifted * shifted)
+    tanh = (1 - decay) / shifted
+    return _lisht_slope(x), 2 * sech_squared * (1 - magnitude * tanh) * x_dot
+
+
+@_lisht.defjvp
+def _lisht_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    return _lisht(x), _lisht_slope(x) * x_dot
 
 
 def lisht(x: ArrayLike) -> jax.Array:

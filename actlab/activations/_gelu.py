@@ -444,6 +444,7 @@ def _gelu_tanh(x: jax.Array) -> jax.Array:
     return _precise.logistic_times(factor, argument, argument_error)
 
 
+@jax.custom_jvp
 def _gelu_tanh_slope(x: jax.Array) -> jax.Array:
     clamped, argument, argument_error = _tanh_argument(x)
     c1_high, c1_low = _precise.split_constant(_TANH_C1, x.dtype)
@@ -481,6 +482,26 @@ def _gelu_tanh_slope(x: jax.Array) -> jax.Array:
     numerator = jnp.where(clamped < _TANH_TAIL, tail, numerator)
     negative = _precise.logistic_slope_times(numerator, argument, argument_error)
     return jnp.where(x >= 0, positive, negative)
+
+
+@_gelu_tanh_slope.defjvp
+def _gelu_tanh_slope_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    # With a = 2u(x) and p = sigmoid(a) sigmoid(-a) = e / (1 + e)**2 for
+    # e = exp(-|a|), the second derivative is p (2 a' + x (1 - 2 sigmoid(a))
+    # a'**2 + x a''), and x (1 - 2 sigmoid(a)) = -|x| (1 - e) / (1 + e). The
+    # selects of the slope would give NaN where differentiated in the tails.
+    clamped = jnp.clip(x, -_SATURATION, _SATURATION)
+    c1 = _precise.constant(_TANH_C1, x.dtype)
+    c2 = _precise.constant(_TANH_C2, x.dtype)
+    argument = 2 * clamped * (c1 + c2 * clamped * clamped)
+    rate = 2 * (c1 + 3 * c2 * clamped * clamped)
+    decay = jnp.exp(-jnp.abs(argument))
+    shifted = 1 + decay
+    spread = decay / (shifted * shifted)
+    bend = -jnp.abs(clamped) * (1 - decay) / shifted * rate * rate
+    curvature = spread * (2 * rate + bend + 12 * c2 * clamped * clamped)
+    return _gelu_tanh_slope(x), curvature * x_dot
 
 
 @_gelu_tanh.defjvp

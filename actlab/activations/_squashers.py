@@ -236,6 +236,7 @@ def _softsign(x: jax.Array) -> jax.Array:
     return x / (1 + jnp.abs(x))
 
 
+@jax.custom_jvp
 def _reciprocal_square_of_shifted(x: jax.Array) -> jax.Array:
     """Return ``1 / (1 + |x|)**2`` within 2 ulp."""
     # 1 + |x| and its square carried as double words, so that only the final
@@ -249,6 +250,25 @@ def _reciprocal_square_of_shifted(x: jax.Array) -> jax.Array:
     return jnp.where(far, 1 / magnitude / magnitude, high + low)
 
 
+@_reciprocal_square_of_shifted.defjvp
+def _reciprocal_square_of_shifted_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    square = _reciprocal_square_of_shifted(x)
+    return square, _shifted_square_derivative(x, square) * x_dot
+
+
+def _shifted_square_derivative(x: jax.Array, square: jax.Array) -> jax.Array:
+    """Return the derivative of ``square = 1 / (1 + |x|)**2``.
+
+    It is -2 sign(x) / (1 + |x|)**3, 0 at 0 between the one-sided limits -+2.
+    The clamp keeps 1 + |x| finite, so that its reciprocal is 0 at inf, and
+    the selects and double words of the slope are not differentiated.
+    """
+    shifted = 1 + jnp.minimum(jnp.abs(x), jnp.finfo(x.dtype).max)
+    return -2 * jnp.sign(x) * square / shifted
+
+
+@jax.custom_jvp
 def _softsign_slope(x: jax.Array) -> jax.Array:
     """Return ``1 / (1 + |x|)**2`` within 1.5 ulp, with one division."""
     # With s = 1 + |x| rounded and c its exact rounding error (Fast2Sum of
@@ -260,6 +280,13 @@ def _softsign_slope(x: jax.Array) -> jax.Array:
     shifted = one + magnitude
     error = (jnp.maximum(magnitude, one) - shifted) + jnp.minimum(magnitude, one)
     return 1 / (shifted * shifted + 2 * shifted * error)
+
+
+@_softsign_slope.defjvp
+def _softsign_slope_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    square = _softsign_slope(x)
+    return square, _shifted_square_derivative(x, square) * x_dot
 
 
 @_softsign.defjvp
@@ -368,6 +395,7 @@ def _isru(x: jax.Array, alpha: jax.Array) -> jax.Array:
     return jnp.where(saturated, saturating, near_zero)
 
 
+@jax.custom_jvp
 def _isru_slope(x: jax.Array, alpha: jax.Array) -> jax.Array:
     """Return ``(1 + alpha x**2)**-1.5`` within 2.5 ulp."""
     # Where alpha x**2 exceeds 2**(2/3 of the exponent range), the slope is
@@ -397,16 +425,49 @@ def _isru_slope(x: jax.Array, alpha: jax.Array) -> jax.Array:
     return jnp.where(far, plain, slope)
 
 
+def _over_scale(x: jax.Array, alpha: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Return ``x / s`` and ``x**2 / s`` for ``s = 1 + alpha x**2``.
+
+    Each branch of the selects gets an input on which it is finite, and so
+    does its derivative: x**2 (and 2 x in the derivative of 1 / x**2) would
+    overflow for large |x|, and there the quotients are written with 1 / x
+    and its square instead. The clamp keeps them finite at inf.
+    """
+    finite_x = jnp.clip(x, jnp.finfo(x.dtype).min, jnp.finfo(x.dtype).max)
+    saturated = alpha * finite_x * finite_x > 1
+    inner = jnp.where(saturated, 1, finite_x)
+    outer = jnp.where(saturated, finite_x, 1)
+    reciprocal = 1 / outer
+    x_over_scale = jnp.where(
+        saturated,
+        1 / (alpha * outer + reciprocal),
+        inner / (1 + alpha * inner * inner),
+    )
+    square_over_scale = jnp.where(
+        saturated, 1 / (alpha + reciprocal * reciprocal), x_over_scale * inner
+    )
+    return x_over_scale, square_over_scale
+
+
+@_isru_slope.defjvp
+def _isru_slope_jvp(primals, tangents):
+    x, alpha = primals
+    x_dot, alpha_dot = tangents
+    slope = _isru_slope(x, alpha)
+    # With s = 1 + alpha x**2, d(s**-1.5) = -1.5 s**-1.5 (2 alpha x dx + x**2
+    # dalpha) / s.
+    x_over_scale, square_over_scale = _over_scale(x, alpha)
+    derivative = -1.5 * slope * (2 * alpha * x_over_scale * x_dot)
+    return slope, derivative - 1.5 * slope * square_over_scale * alpha_dot
+
+
 @_isru.defjvp
 def _isru_jvp(primals, tangents):
     x, alpha = primals
     x_dot, alpha_dot = tangents
     value = _isru(x, alpha)
-    # d/dalpha = -x**3 (1 + alpha x**2)**-1.5 / 2 = -value * x**2 / (2 scale),
-    # with x**2 / scale written as 1 / (alpha + 1 / x**2) for large |x|.
-    square_over_scale = jnp.where(
-        alpha * x * x > 1, 1 / (alpha + 1 / (x * x)), x * x / (1 + alpha * x * x)
-    )
+    # d/dalpha = -x**3 (1 + alpha x**2)**-1.5 / 2 = -value * x**2 / (2 scale).
+    _, square_over_scale = _over_scale(x, alpha)
     alpha_derivative = -0.5 * value * square_over_scale
     return value, _isru_slope(x, alpha) * x_dot + alpha_derivative * alpha_dot
 
