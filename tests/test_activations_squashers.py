@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from actlab import activations
-from actlab.activations import _normalizers, _shrinkers, _squashers
+from actlab.activations import _normalizers, _shrinkers, _softmax_rows, _squashers
 
 
 def _x64(dtype) -> contextlib.AbstractContextManager:
@@ -446,3 +446,24 @@ def test_sparse_sigmoid_kink_differs_from_jax_nn():
     theirs = jax.vmap(jax.grad(jax.nn.sparse_sigmoid))(x)
     np.testing.assert_array_equal(ours, [0.0, 0.0])
     np.testing.assert_array_equal(theirs, [0.25, 0.25])
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_large_array_row_sum_agrees(name, monkeypatch):
+    # Above _YNNPACK_SUM_LIMIT elements the row sums take another code path;
+    # a limit of -1 sends this small array down it too.
+    rows = np.random.default_rng(7).standard_normal((64, 16)) * 8
+    rows[:8, 1] = rows[:8, 0]  # ties at the maximum
+    x = jnp.asarray(rows, jnp.float32)
+    cotangent = jnp.asarray(np.linspace(-1, 1, x.size).reshape(x.shape), x.dtype)
+
+    def value_and_gradient():
+        fn = activations.get(name)
+        value, pullback = jax.vjp(fn, x)
+        return value, pullback(cotangent)[0]
+
+    usual = value_and_gradient()
+    monkeypatch.setattr(_softmax_rows, "_YNNPACK_SUM_LIMIT", -1)
+    counted = value_and_gradient()
+    for expected, actual in zip(usual, counted, strict=True):
+        np.testing.assert_allclose(actual, expected, rtol=4e-7, atol=1e-12)

@@ -9,7 +9,10 @@ array beyond its outputs. softmax and softmin also store the product of the
 output and the cotangent, as ``jax.nn.softmax`` stores its exponentials. The
 row sums use only arithmetic that XLA hands to YNNPACK whole, with no
 comparison or select, because a select inside such a sum makes XLA write its
-operand to memory first.
+operand to memory first. For large arrays the rounded sum of log_softmax is
+instead one reduction with two results (``_counted_rest``), which XLA compiles
+into its own loop, because YNNPACK then allocates a scratch array for the
+arithmetic inside the sum.
 
 Each row ``x`` with maximum ``m`` is described by
 ``rest = sum_j exp(x_j - m) - 1``, the sum of all the exponentials but one
@@ -184,13 +187,59 @@ def _rest(scores: jax.Array) -> tuple[jax.Array, jax.Array]:
     return rest * float(2.0**-bits), error * float(2.0**-bits)
 
 
+@jax.custom_jvp
+def _counted_rest(scores: jax.Array) -> jax.Array:
+    """Return ``2**-k`` times the sum of the non-maximal scores, plus ``c - 1``.
+
+    The maxima are the entries whose score is exactly ``2**k``; there are
+    ``c`` of them in a row. One pass sums the other scores and counts the
+    maxima: a single reduction with two results, which XLA on CPU (jax 0.10.2)
+    compiles into its own loop. YNNPACK takes a sum with arithmetic on its
+    operand, or with a division by a row value, as one fusion. At 2**26
+    elements that fusion allocated a scratch array of the operand's size on
+    each call, and its page faults cost more than the sum itself. Below that
+    size YNNPACK's sum is faster (``_rounded_rest``).
+    """
+    bits = _scale_bits(scores.dtype)
+    at_top = jnp.floor(scores * float(2.0**-bits))
+    zero = jnp.zeros((), scores.dtype)
+    count, others = jax.lax.reduce(
+        (at_top, scores - at_top * float(2.0**bits)),
+        (zero, zero),
+        lambda a, b: (a[0] + b[0], a[1] + b[1]),
+        (scores.ndim - 1,),
+    )
+    return others[..., None] * float(2.0**-bits) + (count[..., None] - 1)
+
+
+@_counted_rest.defjvp
+def _counted_rest_jvp(primals, tangents):
+    # JAX cannot differentiate a reduction with two results. The count is
+    # locally constant, so the tangent is the scaled row sum of the tangents.
+    (scores,), (scores_dot,) = primals, tangents
+    bits = _scale_bits(scores.dtype)
+    tangent = jnp.sum(scores_dot, axis=-1, keepdims=True) * float(2.0**-bits)
+    return _counted_rest(scores), tangent
+
+
+# The largest score array, in elements, whose rounded sum YNNPACK takes whole.
+# With rows of 1,024 in float32 (jax 0.10.2), that sum allocated no scratch
+# array at 2**25 elements and one of the operand's size at 2**26.
+# NOTE: the boundary between the two sizes was not measured.
+_YNNPACK_SUM_LIMIT = 2**25
+
+
 def _rounded_rest(scores: jax.Array) -> tuple[jax.Array, jax.Array]:
     """Return ``sum_j exp(x_j - m) - 1`` of each row in one sum, with low part 0.
 
     The maxima are the entries whose score is exactly ``2**k``. Each of the
     ``c`` maxima adds ``(c - 1) / c`` of its score, the others all of theirs,
-    so that a single maximum adds exactly 0.
+    so that a single maximum adds exactly 0. Above ``_YNNPACK_SUM_LIMIT``
+    elements ``_counted_rest`` computes the same sum in XLA's own loop.
     """
+    if scores.size > _YNNPACK_SUM_LIMIT:
+        rest = _counted_rest(scores)
+        return rest, jnp.zeros_like(rest)
     bits = _scale_bits(scores.dtype)
     at_top = jnp.floor(scores * float(2.0**-bits))
     count = jnp.sum(at_top, axis=-1, keepdims=True)
