@@ -467,3 +467,9 @@ def test_large_array_row_sum_agrees(name, monkeypatch):
     counted = value_and_gradient()
     for expected, actual in zip(usual, counted, strict=True):
         np.testing.assert_allclose(actual, expected, rtol=4e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin", "sparsemax"])
+def test_row_activation_on_scalar_raises(name):
+    with pytest.raises(ValueError, match=f"{name}: x has shape \\(\\), which has no"):
+        activations.get(name)(jnp.float32(1.0))

@@ -374,16 +374,25 @@ def softmax(x: ArrayLike) -> jax.Array:
     1990.
 
     Args:
-      x: input array; the last axis contains the features of one example.
+      x: input array with at least one axis; the last axis contains the
+        features of one example.
 
     Returns:
       An array with the shape and dtype of ``x``.
+
+    Raises:
+      ValueError: if ``x`` is a scalar.
 
     Example:
       >>> get("softmax")(jnp.array([-2.0, 0.0, 1.0]))
       Array([0.03511903, 0.25949648, 0.7053845 ], dtype=float32)
     """
     x = _as_float(x)
+    if x.ndim == 0:
+        raise ValueError(
+            "softmax: x has shape (), which has no feature axis; expected an "
+            "array with at least one axis"
+        )
     if x.dtype in (jnp.float16, jnp.bfloat16):
         return _softmax(x.astype(jnp.float32)).astype(x.dtype)
     return _softmax(x)
