@@ -17,12 +17,13 @@ smallest normal float32 number counts as exact, the rows ``[x, 0.5, -1.5, 2.0]``
 of an activation that mixes the last axis and the bounds all come from that
 harness.
 
-The sample has a fixed seed: magnitudes log-uniform from the smallest normal
-float32 number to the largest finite one, with random signs, a uniform stretch
-over [-20, 20], stretches over +-[87, 89] around the overflow of exp, and each
-kink with its nearest float32 neighbours. It is still a sample: near 8 the
-uniform stretch holds about one float32 number in a thousand, so an error
-confined to a few isolated inputs can pass.
+The sample has a fixed seed. It contains magnitudes log-uniform from the
+smallest normal float32 number to the largest finite one, with random signs,
+and a uniform stretch over [-20, 20]. It also contains stretches over
++-[87, 89] around the overflow of exp, and each kink with its nearest float32
+neighbours. It is still a sample: near 8 the uniform stretch contains about
+one float32 number in a thousand, so an error confined to a few isolated
+inputs can pass.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def test_plot_folder_as_output_raises(out):
         plot.output_paths(out)
 
 
-def test_plot_command_folder_as_output_is_one_line_error(tmp_path, capsys):
+def test_plot_command_rejects_folder_output(tmp_path, capsys):
     with pytest.raises(SystemExit) as raised:
         cli.main(["plot", "relu", "--out", f"{tmp_path}/"])
     assert raised.value.code == 2

@@ -5,7 +5,7 @@ the second derivative by differentiating that rule. A rule can return the
 right tangent from pieces whose own derivatives are wrong: a sign factor, a
 select that hides a branch, a NaN in the branch that ``where`` does not take.
 Then the first derivative is exact and the second is wrong. So for every
-canonical elementwise activation whose properties say ``smooth``:
+canonical elementwise activation whose properties mark it ``smooth``:
 
 - in float64, at the default hyperparameters and at each extra setting of
   the reference, the second derivative by ``jax.grad`` of ``jax.grad`` and by

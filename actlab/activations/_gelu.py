@@ -26,7 +26,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from actlab.activations import _precise
-from actlab.activations._numerics import widen
+from actlab.activations._numerics import _split, widen
 from actlab.activations._registry import (
     ActivationSpec,
     Hyperparameter,
@@ -236,27 +236,15 @@ def _gelu_exact_jvp(primals, tangents):
     return _gelu_exact(x), _gelu_exact_slope(x) * x_dot
 
 
-# float32 building blocks. A bit mask splits a float32 into two halves of 12
-# significant bits, so products of halves are exact whatever XLA contracts or
-# folds, and Dekker's product error needs no guard against either.
-_SPLIT_MASK = np.uint32(0xFFFFF000)
-
-
-def _split32(x: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Return ``x = high + low`` exactly, ``high`` with 12 significant bits.
-
-    A bit mask cuts the significand, so products of halves are exact and no
-    fused multiply-add contraction can change the split.
-    """
-    bits = jax.lax.bitcast_convert_type(x, jnp.uint32) & _SPLIT_MASK
-    high = jax.lax.bitcast_convert_type(bits, jnp.float32)
-    return high, x - high
+# float32 building blocks. ``_numerics._split`` cuts a float32 into two halves
+# of 12 significant bits with a bit mask, so products of halves are exact
+# whatever XLA contracts or folds, and Dekker's product error needs no guard.
 
 
 def _product_error32(a: jax.Array, b: jax.Array, product: jax.Array) -> jax.Array:
     """Return ``a * b - product`` for ``product = fl(a * b)`` (Dekker)."""
-    a_high, a_low = _split32(a)
-    b_high, b_low = _split32(b)
+    a_high, a_low = _split(a)
+    b_high, b_low = _split(b)
     return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + (
         a_low * b_low
     )
@@ -343,14 +331,14 @@ def _parts32(x: jax.Array) -> tuple[jax.Array, ...]:
 
     Returns ``(clamped, s, s_error, ratio, ratio_error)`` with
     ``-x**2 / 2 = s + s_error`` and ``R(|x|) = ratio + ratio_error``, each to
-    about twice the working precision. With ``x = h + l`` from ``_split32``,
+    about twice the working precision. With ``x = h + l`` from ``_split``,
     ``-x**2 / 2`` is ``-h**2 / 2 - l (x + h) / 2`` with an exact first term,
     and the rounding of the sum is kept (Fast2Sum). ``r = 1 / (1 + t)`` is
     corrected by its exact residual ``1 - r - t r``. The rounding of
     ``F(v) r`` is kept (Dekker), and so is that of F's constant term.
     """
     clamped = jnp.clip(x, -_SATURATION, _SATURATION)
-    high, low = _split32(clamped)
+    high, low = _split(clamped)
     exact = -(high * high) / 2
     small = -(low * (clamped + high)) / 2
     exponent = _precise.rounded(exact + small)

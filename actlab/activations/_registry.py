@@ -16,8 +16,8 @@ Activation = Callable[[jax.Array], jax.Array]
 # Checks shared by the float hyperparameters of every activation family, with
 # the text that error messages and the catalogue show for each. The functions
 # cast hyperparameters to the input's dtype and compute half precision in
-# float32, so a value must be a finite float32 number; a positive one must
-# also be normal there, because XLA on CPU flushes subnormal numbers to 0.
+# float32, so a value must be a finite float32 number. A positive value must
+# also be normal in float32, because XLA on CPU flushes subnormal numbers to 0.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 FINITE = "finite in float32 (|value| <= 3.4e38)"
@@ -114,7 +114,7 @@ class ActivationSpec:
         ``"swish"`` for ``"silu"``.
       joint_check: for hyperparameters that constrain each other, a function
         of all of them (as keywords) that raises ValueError naming the values
-        when they do not fit together; None where each value stands alone.
+        when they do not fit together; None where no value constrains another.
     """
 
     name: str
